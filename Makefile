@@ -1,0 +1,71 @@
+# sipd - the two commands: `make run` and `make test`.
+# Both first install whatever Debian packages are missing (apt-get, only
+# when something is missing), then build with CMake.
+
+BUILD      ?= build
+TEST_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+BENCH_BUILD?= build-bench
+JOBS       ?= $(shell nproc)
+FUZZ_SECS  ?= 60
+
+# Packages per purpose (DESIGN.md lists why each is there).
+PKGS_BUILD = cmake make gcc pkg-config libcmocka-dev
+PKGS_FUZZ  = clang libclang-rt-14-dev
+PKGS_BENCH = libosip2-dev
+
+APT = DEBIAN_FRONTEND=noninteractive apt-get
+
+define need_pkgs
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO $(APT) update -qq && $$SUDO $(APT) install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+.PHONY: all deps build run test fuzz bench-parse clean
+
+all: build
+
+deps:
+	$(call need_pkgs,$(PKGS_BUILD))
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@if [ -x $(BUILD)/apps/sipd/sipd ]; then \
+	  mkdir -p var && exec $(BUILD)/apps/sipd/sipd -c etc/sipd.yaml; \
+	else \
+	  echo "sipd: the daemon is not built yet (see docs/architecture.md, issue 3);"; \
+	  echo "the library and its tests are: run 'make test'."; \
+	fi
+
+# Tests run on the ASan/UBSan build with warnings as errors.
+test: deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSIPD_SANITIZE=ON \
+	  -DSIPD_WERROR=ON >/dev/null
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets, each run for FUZZ_SECS seconds (not part of `make test`).
+fuzz: deps
+	$(call need_pkgs,$(PKGS_FUZZ))
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSIPD_FUZZ=ON >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECS)
+
+bench-parse: deps
+	$(call need_pkgs,$(PKGS_BENCH))
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DSIPD_BENCH=ON >/dev/null
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_parse
+	taskset -c 1 $(BENCH_BUILD)/bench/bench_parse
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)

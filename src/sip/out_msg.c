@@ -1,0 +1,201 @@
+/*
+ * out_msg.c - outgoing messages derived from received ones: a copy to
+ * forward (RFC 3261 §16.6), optionally re-printed canonically, and a
+ * response to a request (§8.2.6).
+ */
+#include <errno.h>
+
+#include "sip/addr.h"
+#include "sip/cseq.h"
+#include "sip/msg.h"
+#include "sip/out.h"
+#include "sip/via.h"
+#include "sip.h"
+
+static int start_like(struct sip_out **op, const struct sip_msg *m)
+{
+	char reason[128];
+
+	if (m->req)
+		return sip_out_request(op, m->method, m->ruri);
+	sip_pl_strcpy(m->reason, reason, sizeof(reason));
+	return sip_out_response(op, m->scode, reason);
+}
+
+static int add_buf(struct sip_out *o, enum sip_hdr_id id, struct sip_buf *b)
+{
+	int err = sip_buf_err(b);
+
+	if (!err)
+		err = sip_out_add(o, id, NULL, sip_buf_pl_get(b));
+	sip_buf_reset(b);
+	return err;
+}
+
+static int canon_via(struct sip_out *o, struct sip_msg *m)
+{
+	const struct sip_via *v;
+	struct sip_buf b;
+	int err = sip_msg_via(m, &v);
+
+	for (sip_buf_init(&b); !err && v; v = v->next) {
+		sip_via_print(&b, v);
+		err = add_buf(o, SIP_HDR_VIA, &b);
+	}
+	return err;
+}
+
+static int canon_addr(struct sip_out *o, struct sip_msg *m, enum sip_hdr_id id)
+{
+	const struct sip_addr *a;
+	struct sip_buf b;
+	int err = sip_msg_addr(m, id, &a);
+
+	for (sip_buf_init(&b); !err && a; a = a->next) {
+		sip_addr_print(&b, a);
+		err = add_buf(o, id, &b);
+	}
+	return err;
+}
+
+static int canon_u32(struct sip_out *o, enum sip_hdr_id id, int err, uint32_t v)
+{
+	if (err)
+		return err;
+	return sip_out_addf(o, id, "%u", v);
+}
+
+int sip_out_canon_hdr(struct sip_out *o, struct sip_msg *m, enum sip_hdr_id id)
+{
+	const struct sip_cseq *cs;
+	struct sip_pl callid;
+	struct sip_buf b;
+	uint32_t v = 0;
+	int err;
+
+	switch (id) {
+	case SIP_HDR_VIA:
+		return canon_via(o, m);
+	case SIP_HDR_FROM: case SIP_HDR_TO: case SIP_HDR_CONTACT:
+	case SIP_HDR_ROUTE: case SIP_HDR_RECORD_ROUTE: case SIP_HDR_PATH:
+	case SIP_HDR_SERVICE_ROUTE: case SIP_HDR_P_ASSERTED_IDENTITY:
+	case SIP_HDR_P_PREFERRED_IDENTITY: case SIP_HDR_REFER_TO:
+	case SIP_HDR_REFERRED_BY: case SIP_HDR_REPLY_TO:
+		return canon_addr(o, m, id);
+	case SIP_HDR_CSEQ:
+		if ((err = sip_msg_cseq(m, &cs)))
+			return err;
+		sip_buf_init(&b);
+		sip_cseq_print(&b, cs);
+		return add_buf(o, id, &b);
+	case SIP_HDR_CALL_ID:
+		if ((err = sip_msg_callid(m, &callid)))
+			return err;
+		return sip_out_add(o, id, NULL, callid);
+	case SIP_HDR_MAX_FORWARDS:
+		return canon_u32(o, id, sip_msg_max_forwards(m, &v), v);
+	case SIP_HDR_EXPIRES:
+		return canon_u32(o, id, sip_msg_expires(m, &v), v);
+	case SIP_HDR_MIN_EXPIRES:
+		return canon_u32(o, id, sip_msg_min_expires(m, &v), v);
+	default:
+		return SIP_DECLINED;
+	}
+}
+
+/* Every header of @p m in order; with @p canon, typed ones re-printed at
+ * the position of their first line. */
+static int copy_headers(struct sip_out *o, struct sip_msg *m, bool canon)
+{
+	bool done[SIP_HDR__COUNT] = { false };
+	int err;
+
+	for (size_t i = 0; i < m->nhdrs; i++) {
+		const struct sip_hdr *h = &m->hdrs[i];
+
+		if (canon && h->id != SIP_HDR_OTHER) {
+			if (done[h->id])
+				continue;
+			done[h->id] = true;
+			err = sip_out_canon_hdr(o, m, h->id);
+			if (err != SIP_DECLINED) {
+				if (err)
+					return err;
+				continue;
+			}
+			/* no typed printer: copy every line of this id here */
+			for (const struct sip_hdr *s = h; s; s = s->next)
+				if ((err = sip_out_add_ref(o, s->id, s->name, s->value)))
+					return err;
+			continue;
+		}
+		if ((err = sip_out_add_ref(o, h->id, h->name, h->value)))
+			return err;
+	}
+	return 0;
+}
+
+int sip_out_from_msg(struct sip_out **op, struct sip_msg *m, unsigned flags)
+{
+	struct sip_out *o;
+	int err = start_like(&o, m);
+
+	if (err)
+		return err;
+	err = copy_headers(o, m, flags & SIP_OUT_CANON);
+	if (!err && m->body.len)
+		err = sip_out_body(o, NULL, m->body);
+	if (err) {
+		sip_out_free(o);
+		return err;
+	}
+	*op = o;
+	return 0;
+}
+
+static int copy_all(struct sip_out *o, const struct sip_msg *m, enum sip_hdr_id id)
+{
+	int err;
+
+	for (const struct sip_hdr *h = sip_msg_hdr(m, id); h; h = h->next)
+		if ((err = sip_out_add_ref(o, id, h->name, h->value)))
+			return err;
+	return 0;
+}
+
+/* §8.2.6.2: the To of the response gets a tag unless it has one (or for
+ * 100 Trying, which must not create a dialog state). */
+static int reply_to(struct sip_out *o, struct sip_msg *req, uint16_t scode,
+		    const char *totag)
+{
+	const struct sip_hdr *h = sip_msg_hdr(req, SIP_HDR_TO);
+	const struct sip_addr *to;
+
+	if (!h)
+		return 0;
+	if (!totag || scode == 100 || sip_msg_to(req, &to) || sip_pl_isset(&to->tag))
+		return sip_out_add_ref(o, SIP_HDR_TO, h->name, h->value);
+	return sip_out_addf(o, SIP_HDR_TO, "%.*s;tag=%s", (int)h->value.len,
+			    h->value.p, totag);
+}
+
+int sip_out_reply(struct sip_out **op, struct sip_msg *req, uint16_t scode,
+		  const char *reason, const char *totag)
+{
+	struct sip_out *o;
+	int err = sip_out_response(&o, scode, reason);
+
+	if (err)
+		return err;
+	if ((err = copy_all(o, req, SIP_HDR_VIA)) ||
+	    (err = copy_all(o, req, SIP_HDR_FROM)) ||
+	    (err = reply_to(o, req, scode, totag)) ||
+	    (err = copy_all(o, req, SIP_HDR_CALL_ID)) ||
+	    (err = copy_all(o, req, SIP_HDR_CSEQ)) ||
+	    (scode == 100 && (err = copy_all(o, req, SIP_HDR_TIMESTAMP)))) {
+		sip_out_free(o);
+		return err;
+	}
+	*op = o;
+	return 0;
+}

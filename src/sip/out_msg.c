@@ -6,7 +6,12 @@
 #include <errno.h>
 
 #include "sip/addr.h"
+#include "sip/authhdr.h"
 #include "sip/cseq.h"
+#include "sip/ctype.h"
+#include "sip/event.h"
+#include "sip/session.h"
+#include "sip/tokens.h"
 #include "sip/msg.h"
 #include "sip/out.h"
 #include "sip/via.h"
@@ -65,6 +70,110 @@ static int canon_u32(struct sip_out *o, enum sip_hdr_id id, int err, uint32_t v)
 	return sip_out_addf(o, id, "%u", v);
 }
 
+/* Parse with @p get, print the one value with @p print into @p b, add it:
+ * the same three steps for every single-value extension header. */
+#define CANON_ONE(get, print) do { \
+		if ((err = (get))) \
+			return err; \
+		print; \
+		return add_buf(o, id, &b); \
+	} while (0)
+
+/* A list whose values are printed one per line. */
+#define CANON_LIST(type, get, print) do { \
+		const struct type *it; \
+		if ((err = get(m, &it))) \
+			return err; \
+		for (; it; it = it->next) { \
+			print(&b, it); \
+			if ((err = add_buf(o, id, &b))) \
+				return err; \
+		} \
+		return 0; \
+	} while (0)
+
+static int challenges(struct sip_msg *m, const struct sip_challenge **c, enum sip_hdr_id id)
+{
+	return sip_msg_challenges(m, id, c);
+}
+
+static int credentials(struct sip_msg *m, const struct sip_credentials **c, enum sip_hdr_id id)
+{
+	return sip_msg_credentials(m, id, c);
+}
+
+/* Headers of the extension modules, printed from their typed form. */
+static int canon_typed(struct sip_out *o, struct sip_msg *m, enum sip_hdr_id id)
+{
+	const struct sip_token *tok;
+	const struct sip_challenge *ch;
+	const struct sip_credentials *cr;
+	const struct sip_event *ev;
+	const struct sip_substate *ss;
+	const struct sip_ctype *ct;
+	const struct sip_cdisp *cd;
+	const struct sip_rack *ra;
+	const struct sip_session_expires *se;
+	const struct sip_replaces *rp;
+	const struct sip_privacy *pv;
+	const struct sip_retry_after *rt;
+	const struct sip_timestamp *ts;
+	struct sip_buf b;
+	int err;
+
+	sip_buf_init(&b);
+	switch (id) {
+	case SIP_HDR_REQUIRE: case SIP_HDR_PROXY_REQUIRE: case SIP_HDR_SUPPORTED:
+	case SIP_HDR_UNSUPPORTED: case SIP_HDR_ALLOW: case SIP_HDR_ALLOW_EVENTS:
+	case SIP_HDR_CONTENT_ENCODING: case SIP_HDR_ACCEPT_ENCODING:
+		CANON_ONE(sip_msg_tokens(m, id, &tok), sip_tokens_print(&b, tok));
+	case SIP_HDR_WWW_AUTHENTICATE: case SIP_HDR_PROXY_AUTHENTICATE:
+		if ((err = challenges(m, &ch, id)))
+			return err;
+		for (; ch; ch = ch->next) {
+			sip_challenge_print(&b, ch);
+			if ((err = add_buf(o, id, &b)))
+				return err;
+		}
+		return 0;
+	case SIP_HDR_AUTHORIZATION: case SIP_HDR_PROXY_AUTHORIZATION:
+		if ((err = credentials(m, &cr, id)))
+			return err;
+		for (; cr; cr = cr->next) {
+			sip_credentials_print(&b, cr);
+			if ((err = add_buf(o, id, &b)))
+				return err;
+		}
+		return 0;
+	case SIP_HDR_REASON:
+		CANON_LIST(sip_reason, sip_msg_reason_hdr, sip_reason_print);
+	case SIP_HDR_WARNING:
+		CANON_LIST(sip_warning, sip_msg_warning, sip_warning_print);
+	case SIP_HDR_EVENT:
+		CANON_ONE(sip_msg_event(m, &ev), sip_event_print(&b, ev));
+	case SIP_HDR_SUBSCRIPTION_STATE:
+		CANON_ONE(sip_msg_substate(m, &ss), sip_substate_print(&b, ss));
+	case SIP_HDR_CONTENT_TYPE:
+		CANON_ONE(sip_msg_ctype(m, &ct), sip_ctype_print(&b, ct));
+	case SIP_HDR_CONTENT_DISPOSITION:
+		CANON_ONE(sip_msg_cdisp(m, &cd), sip_cdisp_print(&b, cd));
+	case SIP_HDR_RACK:
+		CANON_ONE(sip_msg_rack(m, &ra), sip_rack_print(&b, ra));
+	case SIP_HDR_SESSION_EXPIRES:
+		CANON_ONE(sip_msg_session_expires(m, &se), sip_session_expires_print(&b, se));
+	case SIP_HDR_REPLACES:
+		CANON_ONE(sip_msg_replaces(m, &rp), sip_replaces_print(&b, rp));
+	case SIP_HDR_PRIVACY:
+		CANON_ONE(sip_msg_privacy(m, &pv), sip_privacy_print(&b, pv));
+	case SIP_HDR_RETRY_AFTER:
+		CANON_ONE(sip_msg_retry_after(m, &rt), sip_retry_after_print(&b, rt));
+	case SIP_HDR_TIMESTAMP:
+		CANON_ONE(sip_msg_timestamp(m, &ts), sip_timestamp_print(&b, ts));
+	default:
+		return SIP_DECLINED;
+	}
+}
+
 int sip_out_canon_hdr(struct sip_out *o, struct sip_msg *m, enum sip_hdr_id id)
 {
 	const struct sip_cseq *cs;
@@ -94,12 +203,16 @@ int sip_out_canon_hdr(struct sip_out *o, struct sip_msg *m, enum sip_hdr_id id)
 		return sip_out_add(o, id, NULL, callid);
 	case SIP_HDR_MAX_FORWARDS:
 		return canon_u32(o, id, sip_msg_max_forwards(m, &v), v);
+	case SIP_HDR_RSEQ:
+		return canon_u32(o, id, sip_msg_rseq(m, &v), v);
+	case SIP_HDR_MIN_SE:
+		return canon_u32(o, id, sip_msg_min_se(m, &v), v);
 	case SIP_HDR_EXPIRES:
 		return canon_u32(o, id, sip_msg_expires(m, &v), v);
 	case SIP_HDR_MIN_EXPIRES:
 		return canon_u32(o, id, sip_msg_min_expires(m, &v), v);
 	default:
-		return SIP_DECLINED;
+		return canon_typed(o, m, id);
 	}
 }
 

@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECS  ?= 60
 
 # Packages per purpose (DESIGN.md lists why each is there).
-PKGS_BUILD = cmake make gcc pkg-config libcmocka-dev
+PKGS_BUILD = cmake make gcc pkg-config libcmocka-dev libuv1-dev libyaml-dev
 PKGS_FUZZ  = clang libclang-rt-14-dev
 PKGS_BENCH = libosip2-dev
 

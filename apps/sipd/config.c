@@ -1,0 +1,387 @@
+/*
+ * config.c - sipd's configuration schema (the tables below are the whole
+ * list of keys; docs/config.md describes them) and loading it from a
+ * file or a string.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "scalar.h"
+#include "schema.h"
+#include "yamldoc.h"
+
+/* A configuration is a few kilobytes; a bigger file is a mistake (a log
+ * or a binary given by error) and is refused before parsing. */
+#define CONFIG_MAX (1024 * 1024)
+
+#define PORT_SIP  5060
+#define PORT_SIPS 5061
+
+/* The schema stores enums through int (schema.h). */
+_Static_assert(sizeof(enum sipd_log_level) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_log_format) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_transport) == sizeof(int), "enum size");
+
+/* Value names, in the order of their enums in config.h. */
+static const char *const log_levels[] = {
+	"debug", "info", "notice", "warning", "error", NULL
+};
+static const char *const log_formats[] = { "text", "json", NULL };
+static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+
+static int check_server(struct sipd_schema_ctx *ctx, void *obj,
+			const yaml_node_t *node, int line);
+static int check_listen(struct sipd_schema_ctx *ctx, void *obj,
+			const yaml_node_t *node, int line);
+static int check_transaction(struct sipd_schema_ctx *ctx, void *obj,
+			     const yaml_node_t *node, int line);
+static int check_config(struct sipd_schema_ctx *ctx, void *obj,
+			const yaml_node_t *node, int line);
+
+#define SERVER(f) offsetof(struct sipd_config_server, f)
+#define LOG(f)    offsetof(struct sipd_config_log, f)
+#define TRACE(f)  offsetof(struct sipd_config_trace, f)
+#define LISTEN(f) offsetof(struct sipd_listen, f)
+#define TXN(f)    offsetof(struct sipd_config_transaction, f)
+#define LIMITS(f) offsetof(struct sipd_config_limits, f)
+#define CONFIG(f) offsetof(struct sipd_config, f)
+
+static const struct sipd_schema_key domain_entry = {
+	.type = SIPD_SCHEMA_HOST,
+};
+
+static const struct sipd_schema_key server_keys[] = {
+	{ .name = "name", .type = SIPD_SCHEMA_STRING, .offset = SERVER(name),
+	  .def = "sipd" },
+	{ .name = "domains", .type = SIPD_SCHEMA_LIST,
+	  .offset = SERVER(domains), .count_offset = SERVER(domain_count),
+	  .elem = &domain_entry },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_key log_keys[] = {
+	{ .name = "level", .type = SIPD_SCHEMA_ENUM, .offset = LOG(level),
+	  .names = log_levels, .def = "info" },
+	{ .name = "format", .type = SIPD_SCHEMA_ENUM, .offset = LOG(format),
+	  .names = log_formats, .def = "text" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_key trace_keys[] = {
+	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL,
+	  .offset = TRACE(enabled), .def = "false" },
+	{ .name = "ring_size", .type = SIPD_SCHEMA_INT,
+	  .offset = TRACE(ring_size), .min = 16, .max = 1000000,
+	  .def = "10000" },
+	{ .name = NULL },
+};
+
+/* port has no default here: it depends on the transport (check_listen). */
+static const struct sipd_schema_key listen_keys[] = {
+	{ .name = "transport", .type = SIPD_SCHEMA_ENUM,
+	  .offset = LISTEN(transport), .names = transports, .required = true },
+	{ .name = "address", .type = SIPD_SCHEMA_ADDRESS,
+	  .offset = LISTEN(address), .required = true },
+	{ .name = "port", .type = SIPD_SCHEMA_INT, .offset = LISTEN(port),
+	  .min = 1, .max = 65535 },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map listen_map = {
+	.size = sizeof(struct sipd_listen),
+	.keys = listen_keys,
+	.check = check_listen,
+};
+
+static const struct sipd_schema_key listen_entry = {
+	.type = SIPD_SCHEMA_MAP,
+	.map = &listen_map,
+};
+
+static const struct sipd_schema_key transaction_keys[] = {
+	{ .name = "t1_ms", .type = SIPD_SCHEMA_INT, .offset = TXN(t1_ms),
+	  .min = 50, .max = 10000, .def = "500" },
+	{ .name = "t2_ms", .type = SIPD_SCHEMA_INT, .offset = TXN(t2_ms),
+	  .min = 500, .max = 60000, .def = "4000" },
+	{ .name = "t4_ms", .type = SIPD_SCHEMA_INT, .offset = TXN(t4_ms),
+	  .min = 500, .max = 60000, .def = "5000" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_key limits_keys[] = {
+	{ .name = "max_message_size", .type = SIPD_SCHEMA_INT,
+	  .offset = LIMITS(max_message_size), .min = 1024, .max = 65535,
+	  .def = "65535" },
+	{ .name = "tcp_max_connections", .type = SIPD_SCHEMA_INT,
+	  .offset = LIMITS(tcp_max_connections), .min = 1, .max = 100000,
+	  .def = "1024" },
+	{ .name = "tcp_max_per_peer", .type = SIPD_SCHEMA_INT,
+	  .offset = LIMITS(tcp_max_per_peer), .min = 1, .max = 10000,
+	  .def = "64" },
+	{ .name = "tcp_idle_timeout_s", .type = SIPD_SCHEMA_INT,
+	  .offset = LIMITS(tcp_idle_timeout_s), .min = 1, .max = 86400,
+	  .def = "120" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map server_map = {
+	.size = sizeof(struct sipd_config_server),
+	.keys = server_keys,
+	.check = check_server,
+};
+
+static const struct sipd_schema_map log_map = {
+	.size = sizeof(struct sipd_config_log),
+	.keys = log_keys,
+};
+
+static const struct sipd_schema_map trace_map = {
+	.size = sizeof(struct sipd_config_trace),
+	.keys = trace_keys,
+};
+
+static const struct sipd_schema_map transaction_map = {
+	.size = sizeof(struct sipd_config_transaction),
+	.keys = transaction_keys,
+	.check = check_transaction,
+};
+
+static const struct sipd_schema_map limits_map = {
+	.size = sizeof(struct sipd_config_limits),
+	.keys = limits_keys,
+};
+
+/* The sections; a new one is a struct in config.h, a table above and a
+ * row here. */
+static const struct sipd_schema_key config_keys[] = {
+	{ .name = "server", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(server),
+	  .map = &server_map },
+	{ .name = "log", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(log),
+	  .map = &log_map },
+	{ .name = "trace", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(trace),
+	  .map = &trace_map },
+	{ .name = "listen", .type = SIPD_SCHEMA_LIST, .offset = CONFIG(listen),
+	  .count_offset = CONFIG(listen_count), .elem = &listen_entry,
+	  .min = 1,
+	  .def = "[ { transport: udp, address: 127.0.0.1 },"
+		 "  { transport: tcp, address: 127.0.0.1 } ]" },
+	{ .name = "transaction", .type = SIPD_SCHEMA_MAP,
+	  .offset = CONFIG(transaction), .map = &transaction_map },
+	{ .name = "limits", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(limits),
+	  .map = &limits_map },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map config_map = {
+	.size = sizeof(struct sipd_config),
+	.keys = config_keys,
+	.check = check_config,
+};
+
+const char *sipd_transport_name(enum sipd_transport tp)
+{
+	if ((unsigned)tp >= sizeof(transports) / sizeof(transports[0]) - 1)
+		return "?";
+	return transports[tp];
+}
+
+/* Line of entry @p i of list @p key in map @p node, else @p line. */
+static int entry_line(struct sipd_schema_ctx *ctx, const yaml_node_t *node,
+		      const char *key, size_t i, int line)
+{
+	const yaml_node_t *list = sipd_schema_value(ctx, node, key);
+
+	return sipd_yaml_line(sipd_schema_item(ctx, list, i), line);
+}
+
+/* Host names compare case-insensitively (RFC 3261 §19.1.4), and a
+ * trailing dot (the fully qualified spelling) names the same host. */
+static bool same_host(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	size_t lb = strlen(b);
+
+	la -= la > 1 && a[la - 1] == '.';
+	lb -= lb > 1 && b[lb - 1] == '.';
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+static int check_server(struct sipd_schema_ctx *ctx, void *obj,
+			const yaml_node_t *node, int line)
+{
+	const struct sipd_config_server *s = obj;
+
+	for (size_t i = 1; i < s->domain_count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_host(s->domains[i], s->domains[j]))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "domains", i,
+						   line),
+					"%s.domains[%zu] repeats %s.domains[%zu]"
+					" '%s'", ctx->path, i, ctx->path, j,
+					s->domains[j]);
+	return 0;
+}
+
+static int check_listen(struct sipd_schema_ctx *ctx, void *obj,
+			const yaml_node_t *node, int line)
+{
+	struct sipd_listen *l = obj;
+
+	if (!l->port)
+		l->port = l->transport == SIPD_TRANSPORT_TLS ? PORT_SIPS :
+							       PORT_SIP;
+	/* Already validated as an address: this only learns the family. */
+	sipd_scalar_ip(l->address, strlen(l->address), &l->family, NULL);
+	return 0;
+}
+
+/* T2 caps the retransmission interval that starts at T1 (§17.1.2.2), so
+ * T1 > T2 would make the first interval the longest. */
+static int check_transaction(struct sipd_schema_ctx *ctx, void *obj,
+			     const yaml_node_t *node, int line)
+{
+	const struct sipd_config_transaction *t = obj;
+	const yaml_node_t *v;
+
+	if (t->t1_ms <= t->t2_ms)
+		return 0;
+	v = sipd_schema_value(ctx, node, "t1_ms");
+	if (!v)
+		v = sipd_schema_value(ctx, node, "t2_ms");
+	return sipd_schema_error(ctx, sipd_yaml_line(v, line),
+				 "%s.t1_ms (%u) must not be greater than "
+				 "%s.t2_ms (%u)", ctx->path, t->t1_ms,
+				 ctx->path, t->t2_ms);
+}
+
+static bool same_socket(const struct sipd_listen *a,
+			const struct sipd_listen *b)
+{
+	unsigned char ia[SIPD_IP_LEN] = { 0 };
+	unsigned char ib[SIPD_IP_LEN] = { 0 };
+
+	if (a->transport != b->transport || a->port != b->port ||
+	    a->family != b->family)
+		return false;
+	sipd_scalar_ip(a->address, strlen(a->address), NULL, ia);
+	sipd_scalar_ip(b->address, strlen(b->address), NULL, ib);
+	return !memcmp(ia, ib, sizeof(ia));
+}
+
+static int check_config(struct sipd_schema_ctx *ctx, void *obj,
+			const yaml_node_t *node, int line)
+{
+	const struct sipd_config *cfg = obj;
+
+	for (size_t i = 1; i < cfg->listen_count; i++) {
+		const struct sipd_listen *l = &cfg->listen[i];
+
+		for (size_t j = 0; j < i; j++)
+			if (same_socket(l, &cfg->listen[j]))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "listen", i,
+						   line),
+					"listen[%zu] repeats listen[%zu] "
+					"(%s %s port %u)", i, j,
+					sipd_transport_name(l->transport),
+					l->address, l->port);
+	}
+	return 0;
+}
+
+int sipd_config_parse(struct sipd_config **cfgp, const char *name,
+		      const char *text, size_t len, char *err, size_t errlen)
+{
+	struct sipd_schema_ctx ctx = {
+		.name = name, .err = err, .errlen = errlen,
+	};
+	struct sipd_config *cfg = NULL;
+	yaml_document_t doc;
+	int e;
+
+	e = sipd_yaml_load(&doc, name, text, len, err, errlen);
+	if (e)
+		return e;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		e = ENOMEM;
+		goto out;
+	}
+	ctx.doc = &doc;
+	e = sipd_schema_fill(&ctx, &config_map, cfg);
+out:
+	yaml_document_delete(&doc);
+	if (e == ENOMEM && errlen)
+		snprintf(err, errlen, "%s: out of memory", name);
+	if (e) {
+		sipd_config_free(cfg);
+		return e;
+	}
+	*cfgp = cfg;
+	return 0;
+}
+
+/* Read the whole file, refusing more than CONFIG_MAX bytes. */
+static int read_file(const char *path, char **textp, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0;
+	int e = 0;
+
+	if (!f)
+		return errno;
+	buf = malloc(CONFIG_MAX + 1);
+	if (!buf) {
+		e = ENOMEM;
+		goto out;
+	}
+	errno = 0;
+	n = fread(buf, 1, CONFIG_MAX + 1, f);
+	if (ferror(f))
+		e = errno ? errno : EIO;
+	else if (n > CONFIG_MAX)
+		e = EFBIG;
+out:
+	fclose(f);
+	if (e) {
+		free(buf);
+		return e;
+	}
+	*textp = buf;
+	*lenp = n;
+	return 0;
+}
+
+int sipd_config_load(struct sipd_config **cfgp, const char *path, char *err,
+		     size_t errlen)
+{
+	char *text;
+	size_t len;
+	int e;
+
+	e = read_file(path, &text, &len);
+	if (e) {
+		if (errlen)
+			snprintf(err, errlen, "%s: %s", path,
+				 e == EFBIG ? "larger than 1 MiB" :
+					      strerror(e));
+		return e;
+	}
+	e = sipd_config_parse(cfgp, path, text, len, err, errlen);
+	free(text);
+	return e;
+}
+
+void sipd_config_free(struct sipd_config *cfg)
+{
+	if (!cfg)
+		return;
+	sipd_schema_free(&config_map, cfg);
+	free(cfg);
+}

@@ -1,0 +1,117 @@
+/*
+ * config.h - the sipd configuration: a YAML file (etc/sipd.yaml, keys in
+ * docs/config.md) loaded into plain C fields, with the line of the first
+ * mistake when it is wrong.
+ */
+#ifndef SIPD_CONFIG_H
+#define SIPD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** log.level, most verbose first. */
+enum sipd_log_level {
+	SIPD_LOG_DEBUG,
+	SIPD_LOG_INFO,
+	SIPD_LOG_NOTICE,
+	SIPD_LOG_WARNING,
+	SIPD_LOG_ERROR,
+};
+
+/** log.format */
+enum sipd_log_format {
+	SIPD_LOG_TEXT,
+	SIPD_LOG_JSON,
+};
+
+/** listen[].transport */
+enum sipd_transport {
+	SIPD_TRANSPORT_UDP,
+	SIPD_TRANSPORT_TCP,
+	SIPD_TRANSPORT_TLS,
+};
+
+/** server: who this server is. */
+struct sipd_config_server {
+	char *name;              /**< for logs and headers; "sipd" */
+	char **domains;          /**< host names / IPs served; none: the
+				      listen addresses */
+	size_t domain_count;
+};
+
+/** log: what is logged and how. */
+struct sipd_config_log {
+	enum sipd_log_level level;   /**< info */
+	enum sipd_log_format format; /**< text */
+};
+
+/** trace: the in-memory ring of recent messages. */
+struct sipd_config_trace {
+	bool enabled;            /**< false; `sipd --trace` sets it */
+	unsigned ring_size;      /**< messages kept; 10000 */
+};
+
+/** One listen[] entry: a socket to open. */
+struct sipd_listen {
+	enum sipd_transport transport;
+	char *address;           /**< IPv4 or IPv6 literal as written */
+	unsigned port;           /**< 5060, 5061 for tls */
+	int family;              /**< AF_INET or AF_INET6, from address */
+};
+
+/** transaction: RFC 3261 §17.1.1.1 timer values. */
+struct sipd_config_transaction {
+	unsigned t1_ms;          /**< RTT estimate; 500 */
+	unsigned t2_ms;          /**< max retransmit interval; 4000 */
+	unsigned t4_ms;          /**< max network lifetime; 5000 */
+};
+
+/** limits: what one peer or message may use. */
+struct sipd_config_limits {
+	unsigned max_message_size;    /**< bytes; 65535 */
+	unsigned tcp_max_connections; /**< 1024 */
+	unsigned tcp_max_per_peer;    /**< connections per peer IP; 64 */
+	unsigned tcp_idle_timeout_s;  /**< 120 */
+};
+
+/** A loaded configuration: every field set (defaults filled in). */
+struct sipd_config {
+	struct sipd_config_server server;
+	struct sipd_config_log log;
+	struct sipd_config_trace trace;
+	struct sipd_listen *listen;   /**< at least one entry */
+	size_t listen_count;
+	struct sipd_config_transaction transaction;
+	struct sipd_config_limits limits;
+};
+
+/**
+ * Load the YAML file @p path into a new configuration *cfgp.
+ *
+ * On failure *cfgp is untouched and @p err (@p errlen bytes; always
+ * NUL-terminated when errlen > 0, may be NULL when errlen is 0) gets one
+ * line without a newline: "PATH:LINE: what is wrong" for a mistake in the
+ * file (only the first one is reported), "PATH: reason" when the file
+ * cannot be read.
+ *
+ * Returns 0, EINVAL for a mistake in the file, EFBIG when it is over
+ * 1 MiB, ENOMEM, or the errno of opening/reading the file.
+ * The result is freed with sipd_config_free().
+ */
+int sipd_config_load(struct sipd_config **cfgp, const char *path, char *err,
+		     size_t errlen);
+
+/**
+ * As sipd_config_load(), from @p len bytes of @p text (need not be
+ * NUL-terminated); @p name stands for the file name in messages.
+ */
+int sipd_config_parse(struct sipd_config **cfgp, const char *name,
+		      const char *text, size_t len, char *err, size_t errlen);
+
+/** Free @p cfg and everything it holds. NULL is a no-op. */
+void sipd_config_free(struct sipd_config *cfg);
+
+/** "udp", "tcp" or "tls" (as written in the file); "?" if out of range. */
+const char *sipd_transport_name(enum sipd_transport tp);
+
+#endif

@@ -1,0 +1,566 @@
+/*
+ * config_test.c - the configuration loader: defaults, every key, the
+ * example file, and the exact "FILE:LINE: message" of each kind of mistake.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "schema.h"
+#include "yamldoc.h"
+
+static struct sipd_config *parse_ok(const char *text)
+{
+	struct sipd_config *cfg = NULL;
+	char err[256] = "";
+	int e;
+
+	e = sipd_config_parse(&cfg, "t.yaml", text, strlen(text), err,
+			      sizeof(err));
+	if (e)
+		print_error("unexpected error: %s\n", err);
+	assert_int_equal(e, 0);
+	assert_non_null(cfg);
+	return cfg;
+}
+
+/* Parse @p text as t.yaml and expect exactly the message @p want. */
+static void expect_error(const char *text, const char *want)
+{
+	struct sipd_config *cfg = NULL;
+	char err[256] = "";
+
+	assert_int_equal(sipd_config_parse(&cfg, "t.yaml", text, strlen(text),
+					   err, sizeof(err)), EINVAL);
+	assert_null(cfg);
+	assert_string_equal(err, want);
+}
+
+static void assert_defaults(const struct sipd_config *cfg)
+{
+	assert_string_equal(cfg->server.name, "sipd");
+	assert_int_equal(cfg->server.domain_count, 0);
+	assert_int_equal(cfg->log.level, SIPD_LOG_INFO);
+	assert_int_equal(cfg->log.format, SIPD_LOG_TEXT);
+	assert_false(cfg->trace.enabled);
+	assert_int_equal(cfg->trace.ring_size, 10000);
+	assert_int_equal(cfg->listen_count, 2);
+	assert_int_equal(cfg->listen[0].transport, SIPD_TRANSPORT_UDP);
+	assert_int_equal(cfg->listen[1].transport, SIPD_TRANSPORT_TCP);
+	for (size_t i = 0; i < 2; i++) {
+		assert_string_equal(cfg->listen[i].address, "127.0.0.1");
+		assert_int_equal(cfg->listen[i].port, 5060);
+		assert_int_equal(cfg->listen[i].family, AF_INET);
+	}
+	assert_int_equal(cfg->transaction.t1_ms, 500);
+	assert_int_equal(cfg->transaction.t2_ms, 4000);
+	assert_int_equal(cfg->transaction.t4_ms, 5000);
+	assert_int_equal(cfg->limits.max_message_size, 65535);
+	assert_int_equal(cfg->limits.tcp_max_connections, 1024);
+	assert_int_equal(cfg->limits.tcp_max_per_peer, 64);
+	assert_int_equal(cfg->limits.tcp_idle_timeout_s, 120);
+}
+
+static void test_defaults(void **state)
+{
+	static const char *const texts[] = {
+		"{}\n",
+		"server:\nlog:\ntrace: ~\nlisten:\ntransaction: null\n"
+		"limits:\n",
+		"# only one key\nlog: { level: info }\n",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct sipd_config *cfg = parse_ok(texts[i]);
+
+		assert_defaults(cfg);
+		sipd_config_free(cfg);
+	}
+}
+
+static void test_every_key(void **state)
+{
+	static const char text[] =
+		"server:\n"
+		"  name: edge-1\n"
+		"  domains: [example.com, Sip.Example.ORG., 192.0.2.1, '2001:db8::1']\n"
+		"log:\n"
+		"  level: debug\n"
+		"  format: json\n"
+		"trace:\n"
+		"  enabled: true\n"
+		"  ring_size: 16\n"
+		"listen:\n"
+		"  - transport: udp\n"
+		"    address: 0.0.0.0\n"
+		"    port: 1\n"
+		"  - transport: tcp\n"
+		"    address: '::'\n"
+		"    port: 65535\n"
+		"  - { transport: tls, address: 2001:db8::7 }\n"
+		"transaction:\n"
+		"  t1_ms: 50\n"
+		"  t2_ms: 60000\n"
+		"  t4_ms: 500\n"
+		"limits:\n"
+		"  max_message_size: 1024\n"
+		"  tcp_max_connections: 100000\n"
+		"  tcp_max_per_peer: 10000\n"
+		"  tcp_idle_timeout_s: 86400\n";
+	struct sipd_config *cfg;
+
+	(void)state;
+	cfg = parse_ok(text);
+	assert_string_equal(cfg->server.name, "edge-1");
+	assert_int_equal(cfg->server.domain_count, 4);
+	assert_string_equal(cfg->server.domains[0], "example.com");
+	assert_string_equal(cfg->server.domains[1], "Sip.Example.ORG.");
+	assert_string_equal(cfg->server.domains[2], "192.0.2.1");
+	assert_string_equal(cfg->server.domains[3], "2001:db8::1");
+	assert_int_equal(cfg->log.level, SIPD_LOG_DEBUG);
+	assert_int_equal(cfg->log.format, SIPD_LOG_JSON);
+	assert_true(cfg->trace.enabled);
+	assert_int_equal(cfg->trace.ring_size, 16);
+	assert_int_equal(cfg->listen_count, 3);
+	assert_int_equal(cfg->listen[0].transport, SIPD_TRANSPORT_UDP);
+	assert_string_equal(cfg->listen[0].address, "0.0.0.0");
+	assert_int_equal(cfg->listen[0].port, 1);
+	assert_int_equal(cfg->listen[0].family, AF_INET);
+	assert_int_equal(cfg->listen[1].transport, SIPD_TRANSPORT_TCP);
+	assert_string_equal(cfg->listen[1].address, "::");
+	assert_int_equal(cfg->listen[1].port, 65535);
+	assert_int_equal(cfg->listen[1].family, AF_INET6);
+	assert_int_equal(cfg->listen[2].transport, SIPD_TRANSPORT_TLS);
+	assert_string_equal(cfg->listen[2].address, "2001:db8::7");
+	assert_int_equal(cfg->listen[2].port, 5061);
+	assert_int_equal(cfg->transaction.t1_ms, 50);
+	assert_int_equal(cfg->transaction.t2_ms, 60000);
+	assert_int_equal(cfg->transaction.t4_ms, 500);
+	assert_int_equal(cfg->limits.max_message_size, 1024);
+	assert_int_equal(cfg->limits.tcp_max_connections, 100000);
+	assert_int_equal(cfg->limits.tcp_max_per_peer, 10000);
+	assert_int_equal(cfg->limits.tcp_idle_timeout_s, 86400);
+	sipd_config_free(cfg);
+}
+
+static void test_values(void **state)
+{
+	struct sipd_config *cfg;
+
+	(void)state;
+	/* Booleans and enums in their accepted spellings. */
+	cfg = parse_ok("trace: { enabled: TRUE }\nlog: { level: \"error\" }\n");
+	assert_true(cfg->trace.enabled);
+	assert_int_equal(cfg->log.level, SIPD_LOG_ERROR);
+	sipd_config_free(cfg);
+	cfg = parse_ok("trace: { enabled: False, ring_size: +1000000 }\n"
+		       "log: { level: warning }\n");
+	assert_false(cfg->trace.enabled);
+	assert_int_equal(cfg->trace.ring_size, 1000000);
+	assert_int_equal(cfg->log.level, SIPD_LOG_WARNING);
+	sipd_config_free(cfg);
+	/* Anchors and aliases resolve. */
+	cfg = parse_ok("listen:\n"
+		       "  - &a { transport: udp, address: 10.0.0.1 }\n"
+		       "  - { transport: tcp, address: 10.0.0.1 }\n"
+		       "server: { name: &n x, domains: [*n] }\n");
+	assert_int_equal(cfg->listen_count, 2);
+	assert_string_equal(cfg->server.domains[0], "x");
+	sipd_config_free(cfg);
+	/* Same address and port on different transports is fine. */
+	cfg = parse_ok("listen:\n"
+		       "  - { transport: tcp, address: '::1', port: 5061 }\n"
+		       "  - { transport: tls, address: '::1' }\n"
+		       "  - { transport: tcp, address: '::1' }\n");
+	assert_int_equal(cfg->listen[1].port, 5061);
+	assert_int_equal(cfg->listen[2].port, 5060);
+	sipd_config_free(cfg);
+	/* log.level notice, the one name not used above; T1 == T2 is fine */
+	cfg = parse_ok("log:\n  level: notice\n"
+		       "transaction: { t1_ms: 500, t2_ms: 500 }\n");
+	assert_int_equal(cfg->log.level, SIPD_LOG_NOTICE);
+	assert_int_equal(cfg->transaction.t2_ms, 500);
+	sipd_config_free(cfg);
+}
+
+static void test_example_file(void **state)
+{
+	struct sipd_config *cfg = NULL;
+	char err[256] = "";
+	int e;
+
+	(void)state;
+	e = sipd_config_load(&cfg, SIPD_SOURCE_DIR "/etc/sipd.yaml", err,
+			     sizeof(err));
+	if (e)
+		print_error("%s\n", err);
+	assert_int_equal(e, 0);
+	assert_int_equal(cfg->listen_count, 4);
+	assert_int_equal(cfg->listen[0].transport, SIPD_TRANSPORT_UDP);
+	assert_int_equal(cfg->listen[1].transport, SIPD_TRANSPORT_TCP);
+	assert_int_equal(cfg->listen[2].family, AF_INET6);
+	assert_string_equal(cfg->listen[3].address, "::1");
+	for (size_t i = 0; i < cfg->listen_count; i++)
+		assert_int_equal(cfg->listen[i].port, 5060);
+	assert_int_equal(cfg->server.domain_count, 3);
+	sipd_config_free(cfg);
+}
+
+static void test_load_errors(void **state)
+{
+	struct sipd_config *cfg = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(sipd_config_load(&cfg, "/nonexistent/sipd.yaml", err,
+					  sizeof(err)), ENOENT);
+	assert_null(cfg);
+	assert_string_equal(err, "/nonexistent/sipd.yaml: "
+			    "No such file or directory");
+	/* A short buffer truncates; no buffer at all is allowed. */
+	assert_int_equal(sipd_config_parse(&cfg, "t.yaml", "log: 1\n", 7,
+					   err, 8), EINVAL);
+	assert_string_equal(err, "t.yaml:");
+	assert_int_equal(sipd_config_parse(&cfg, "t.yaml", "log: 1\n", 7,
+					   NULL, 0), EINVAL);
+	assert_null(cfg);
+}
+
+static void test_err_unknown_key(void **state)
+{
+	(void)state;
+	expect_error("listen:\n"
+		     "  - transport: udp\n"
+		     "    address: 127.0.0.1\n"
+		     "    transprt: tcp\n",
+		     "t.yaml:4: unknown key 'transprt' in listen[0]");
+	expect_error("log:\n  level: info\nlsiten: []\n",
+		     "t.yaml:3: unknown key 'lsiten' at top level");
+	expect_error("server:\n  names: x\n",
+		     "t.yaml:2: unknown key 'names' in server");
+}
+
+static void test_err_enum(void **state)
+{
+	(void)state;
+	expect_error("\n\n\n\n\nlog:\n  level: verbose\n",
+		     "t.yaml:7: log.level must be one of debug, info, notice, "
+		     "warning, error");
+	expect_error("log: { format: xml }\n",
+		     "t.yaml:1: log.format must be one of text, json");
+	expect_error("listen:\n  - transport: UDP\n    address: ::1\n",
+		     "t.yaml:2: listen[0].transport must be one of udp, tcp, "
+		     "tls");
+	expect_error("log:\n  level: [debug]\n",
+		     "t.yaml:2: log.level must be one of debug, info, notice, "
+		     "warning, error");
+}
+
+static void test_err_range(void **state)
+{
+	(void)state;
+	expect_error("listen:\n"
+		     "  - { transport: udp, address: 127.0.0.1 }\n"
+		     "  - transport: tcp\n"
+		     "    address: 127.0.0.1\n"
+		     "    port: 70000\n",
+		     "t.yaml:5: listen[1].port: 70000 is out of range 1-65535");
+	expect_error("listen:\n  - { transport: udp, address: '::1', port: 0 }\n",
+		     "t.yaml:2: listen[0].port: 0 is out of range 1-65535");
+	expect_error("trace:\n  ring_size: 15\n",
+		     "t.yaml:2: trace.ring_size: 15 is out of range 16-1000000");
+	expect_error("limits:\n  max_message_size: -1\n",
+		     "t.yaml:2: limits.max_message_size: -1 is out of range "
+		     "1024-65535");
+	expect_error("limits:\n  tcp_idle_timeout_s: 99999999999999999999999\n",
+		     "t.yaml:2: limits.tcp_idle_timeout_s: "
+		     "99999999999999999999999 is out of range 1-86400");
+	expect_error("transaction: { t2_ms: 499 }\n",
+		     "t.yaml:1: transaction.t2_ms: 499 is out of range "
+		     "500-60000");
+}
+
+static void test_err_address(void **state)
+{
+	(void)state;
+	expect_error("listen:\n  - transport: udp\n    address: foo\n",
+		     "t.yaml:3: listen[0].address: invalid IP address 'foo'");
+	expect_error("listen:\n  - transport: udp\n    address: '[::1]'\n",
+		     "t.yaml:3: listen[0].address: invalid IP address '[::1]'");
+	expect_error("listen:\n  - transport: udp\n    address: 10.0.0.256\n",
+		     "t.yaml:3: listen[0].address: invalid IP address "
+		     "'10.0.0.256'");
+	expect_error("server:\n  domains:\n    - ok.example\n    - bad_host\n",
+		     "t.yaml:4: server.domains[1]: invalid host name "
+		     "'bad_host'");
+	expect_error("server:\n  domains: [-x.example]\n",
+		     "t.yaml:2: server.domains[0]: invalid host name "
+		     "'-x.example'");
+	expect_error("server:\n  domains: [1.2.3.999]\n",
+		     "t.yaml:2: server.domains[0]: invalid host name "
+		     "'1.2.3.999'");
+}
+
+static void test_err_duplicate_key(void **state)
+{
+	(void)state;
+	expect_error("log:\n  level: info\n  format: text\n  level: debug\n",
+		     "t.yaml:4: duplicate key 'level' in log (first at line 2)");
+	expect_error("log: {}\ntrace: {}\nlog: {}\n",
+		     "t.yaml:3: duplicate key 'log' at top level "
+		     "(first at line 1)");
+}
+
+static void test_err_type(void **state)
+{
+	(void)state;
+	expect_error("log:\n  - level: info\n",
+		     "t.yaml:2: log must be a map, not a list");
+	expect_error("listen:\n  transport: udp\n  address: ::1\n",
+		     "t.yaml:2: listen must be a list, not a map");
+	expect_error("listen:\n  - udp\n",
+		     "t.yaml:2: listen[0] must be a map, not 'udp'");
+	expect_error("server: sipd\n",
+		     "t.yaml:1: server must be a map, not 'sipd'");
+	expect_error("server:\n  name: [a, b]\n",
+		     "t.yaml:2: server.name must be a string, not a list");
+	expect_error("listen:\n  - { transport: udp, address: 127.0.0.1, "
+		     "port: fivethousand }\n",
+		     "t.yaml:2: listen[0].port must be an integer, not "
+		     "'fivethousand'");
+	expect_error("listen:\n  - { transport: udp, address: 127.0.0.1, "
+		     "port: \"5060\" }\n",
+		     "t.yaml:2: listen[0].port must be an integer, not a quoted "
+		     "string");
+	expect_error("trace:\n  ring_size: 1e4\n",
+		     "t.yaml:2: trace.ring_size must be an integer, not '1e4'");
+	expect_error("trace:\n  enabled: yes\n",
+		     "t.yaml:2: trace.enabled must be true or false, not 'yes'");
+	expect_error("trace:\n  enabled: 'true'\n",
+		     "t.yaml:2: trace.enabled must be true or false, not a "
+		     "quoted string");
+	expect_error("server:\n  domains: example.com\n",
+		     "t.yaml:2: server.domains must be a list, not "
+		     "'example.com'");
+	expect_error("- log\n- trace\n",
+		     "t.yaml:1: the top level must be a map of sections, not a "
+		     "list");
+	expect_error("just text\n",
+		     "t.yaml:1: the top level must be a map of sections, not a "
+		     "single value");
+	expect_error("log:\n  ? [a]\n  : b\n",
+		     "t.yaml:2: a key in log must be a name, not a list");
+}
+
+static void test_err_missing(void **state)
+{
+	(void)state;
+	/* Reported at the line of the entry that lacks the key. */
+	expect_error("listen:\n"
+		     "  - transport: udp\n"
+		     "    address: 127.0.0.1\n"
+		     "  - port: 5070\n"
+		     "    transport: udp\n",
+		     "t.yaml:4: missing required key 'address' in listen[1]");
+	expect_error("listen:\n  - address: 127.0.0.1\n",
+		     "t.yaml:2: missing required key 'transport' in listen[0]");
+	expect_error("listen:\n  - transport: udp\n    address:\n",
+		     "t.yaml:3: listen[0].address has no value");
+	expect_error("listen:\n  - transport: udp\n    address: ::1\n  -\n",
+		     "t.yaml:4: listen[1] has no value");
+	expect_error("server:\n  name: ''\n",
+		     "t.yaml:2: server.name must not be empty");
+	expect_error("listen: []\n",
+		     "t.yaml:1: listen must have at least 1 entry");
+}
+
+static void test_err_syntax(void **state)
+{
+	(void)state;
+	expect_error("log:\n  level: info\n format: text\n",
+		     "t.yaml:3: YAML syntax error: did not find expected key "
+		     "(while parsing a block mapping at line 1)");
+	expect_error("log:\n  level: info: debug\n",
+		     "t.yaml:2: YAML syntax error: mapping values are not "
+		     "allowed in this context");
+	expect_error("log:\n\tlevel: info\n",
+		     "t.yaml:2: YAML syntax error: found character that cannot "
+		     "start any token (while scanning for the next token at "
+		     "line 2)");
+	expect_error("listen: [ { transport: udp }\n",
+		     "t.yaml:2: YAML syntax error: did not find expected ',' or "
+		     "']' (while parsing a flow sequence at line 1)");
+	expect_error("log:\n  level: *nope\n",
+		     "t.yaml:2: YAML syntax error: found undefined alias");
+	expect_error("log: {}\n# bad byte below\nx: \"\xff\"\n",
+		     "t.yaml:3: YAML syntax error: invalid leading UTF-8 octet");
+}
+
+static void test_err_empty(void **state)
+{
+	(void)state;
+	expect_error("", "t.yaml:1: empty configuration");
+	expect_error("# nothing but comments\n\n# here\n",
+		     "t.yaml:1: empty configuration");
+	expect_error("---\n", "t.yaml:1: empty configuration");
+	expect_error("# empty\n---\n...\n", "t.yaml:1: empty configuration");
+	expect_error("log: {}\n---\ntrace: {}\n",
+		     "t.yaml:2: only one YAML document is allowed");
+}
+
+static void test_err_duplicate_listen(void **state)
+{
+	(void)state;
+	expect_error("listen:\n"
+		     "  - { transport: udp, address: 127.0.0.1 }\n"
+		     "  - { transport: tcp, address: 127.0.0.1 }\n"
+		     "  - transport: udp\n"
+		     "    address: 127.0.0.1\n"
+		     "    port: 5060\n",
+		     "t.yaml:4: listen[2] repeats listen[0] "
+		     "(udp 127.0.0.1 port 5060)");
+	/* The same IPv6 address spelled two ways. */
+	expect_error("listen:\n"
+		     "  - { transport: tls, address: '::1' }\n"
+		     "  - { transport: tls, address: '0:0::1', port: 5061 }\n",
+		     "t.yaml:3: listen[1] repeats listen[0] "
+		     "(tls 0:0::1 port 5061)");
+	expect_error("server:\n  domains:\n    - example.com\n"
+		     "    - EXAMPLE.com.\n",
+		     "t.yaml:4: server.domains[1] repeats server.domains[0] "
+		     "'example.com'");
+}
+
+static void test_err_timers(void **state)
+{
+	(void)state;
+	expect_error("transaction:\n  t1_ms: 5000\n  t2_ms: 4000\n",
+		     "t.yaml:2: transaction.t1_ms (5000) must not be greater "
+		     "than transaction.t2_ms (4000)");
+	/* Against the default T2. */
+	expect_error("transaction:\n\n  t1_ms: 4001\n",
+		     "t.yaml:3: transaction.t1_ms (4001) must not be greater "
+		     "than transaction.t2_ms (4000)");
+	/* T1's line is blamed, wherever it sits in the map. */
+	expect_error("transaction:\n  t4_ms: 600\n  t2_ms: 500\n"
+		     "  t1_ms: 501\n",
+		     "t.yaml:4: transaction.t1_ms (501) must not be greater "
+		     "than transaction.t2_ms (500)");
+}
+
+/* The engine on a table of its own: what a new section looks like. */
+struct extra {
+	char *host;
+	unsigned n;
+	char **tags;
+	size_t tag_count;
+};
+
+static const struct sipd_schema_key tag_entry = {
+	.type = SIPD_SCHEMA_STRING,
+};
+
+static const struct sipd_schema_key extra_keys[] = {
+	{ .name = "host", .type = SIPD_SCHEMA_HOST,
+	  .offset = offsetof(struct extra, host), .required = true },
+	{ .name = "n", .type = SIPD_SCHEMA_INT,
+	  .offset = offsetof(struct extra, n), .min = 0, .max = 9, .def = "3" },
+	{ .name = "tags", .type = SIPD_SCHEMA_LIST,
+	  .offset = offsetof(struct extra, tags),
+	  .count_offset = offsetof(struct extra, tag_count),
+	  .elem = &tag_entry, .max = 2, .def = "[a, b]" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map extra_map = {
+	.size = sizeof(struct extra),
+	.keys = extra_keys,
+};
+
+static int fill_extra(const char *text, struct extra *x, char *err,
+		      size_t errlen)
+{
+	struct sipd_schema_ctx ctx = {
+		.name = "x.yaml", .err = err, .errlen = errlen,
+	};
+	yaml_document_t doc;
+	int e;
+
+	memset(x, 0, sizeof(*x));
+	e = sipd_yaml_load(&doc, "x.yaml", text, strlen(text), err, errlen);
+	if (e)
+		return e;
+	ctx.doc = &doc;
+	e = sipd_schema_fill(&ctx, &extra_map, x);
+	yaml_document_delete(&doc);
+	return e;
+}
+
+static void test_schema_table(void **state)
+{
+	struct extra x;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(fill_extra("host: example.net\n", &x, err,
+				    sizeof(err)), 0);
+	assert_string_equal(x.host, "example.net");
+	assert_int_equal(x.n, 3);
+	assert_int_equal(x.tag_count, 2);
+	assert_string_equal(x.tags[1], "b");
+	sipd_schema_free(&extra_map, &x);
+	assert_null(x.host);
+	assert_null(x.tags);
+
+	assert_int_equal(fill_extra("n: 0\n", &x, err, sizeof(err)), EINVAL);
+	assert_string_equal(err, "x.yaml:1: missing required key 'host' "
+			    "at top level");
+	sipd_schema_free(&extra_map, &x);
+	assert_int_equal(fill_extra("host: h\ntags: [a, b, c]\n", &x, err,
+				    sizeof(err)), EINVAL);
+	assert_string_equal(err, "x.yaml:2: tags must have at most 2 entries");
+	sipd_schema_free(&extra_map, &x);
+}
+
+static void test_transport_name(void **state)
+{
+	(void)state;
+	assert_string_equal(sipd_transport_name(SIPD_TRANSPORT_UDP), "udp");
+	assert_string_equal(sipd_transport_name(SIPD_TRANSPORT_TLS), "tls");
+	assert_string_equal(sipd_transport_name((enum sipd_transport)7), "?");
+	sipd_config_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_err_unknown_key),
+		cmocka_unit_test(test_err_enum),
+		cmocka_unit_test(test_err_range),
+		cmocka_unit_test(test_err_address),
+		cmocka_unit_test(test_err_duplicate_key),
+		cmocka_unit_test(test_err_type),
+		cmocka_unit_test(test_err_missing),
+		cmocka_unit_test(test_err_syntax),
+		cmocka_unit_test(test_err_empty),
+		cmocka_unit_test(test_err_duplicate_listen),
+		cmocka_unit_test(test_err_timers),
+		cmocka_unit_test(test_schema_table),
+		cmocka_unit_test(test_transport_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,121 @@
+/*
+ * main.c - the sipd command line: options, the configuration, then either
+ * check it (--check-config) or run the daemon (run.c).
+ *
+ * Exit status: 0 success, 1 the daemon failed, 2 bad usage or a bad
+ * configuration.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sipd.h"
+
+#ifndef SIPD_VERSION
+#define SIPD_VERSION "0.0.0"
+#endif
+
+#define EXIT_USAGE 2
+#define ERR_MAX    512
+
+/* A status for "go on": exit statuses are 0..255. */
+#define CONTINUE (-1)
+
+struct opts {
+	const char *config;
+	bool check;
+	bool trace;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: sipd -c FILE [--check-config] [--trace]\n"
+	      "\n"
+	      "  -c, --config FILE   configuration file (YAML, see etc/sipd.yaml)\n"
+	      "      --check-config  validate the configuration, print 'FILE: ok'\n"
+	      "                      or 'FILE:LINE: what is wrong' and exit\n"
+	      "      --trace         record messages in the trace ring\n"
+	      "                      (sets trace.enabled)\n"
+	      "  -h, --help          show this help\n"
+	      "  -V, --version       show the version\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 the daemon failed, 2 bad usage or configuration.\n",
+	      f);
+}
+
+/* Fills @p o; returns CONTINUE or the exit status to end with. */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_CHECK = 256, OPT_TRACE };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "trace", no_argument, NULL, OPT_TRACE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_CHECK:
+			o->check = true;
+			break;
+		case OPT_TRACE:
+			o->trace = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("sipd %s\n", SIPD_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sipd: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!o->config) {
+		fprintf(stderr, "sipd: no configuration file (use -c FILE)\n");
+		return EXIT_USAGE;
+	}
+	return CONTINUE;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct sipd sd = { 0 };
+	char err[ERR_MAX];
+	int status;
+
+	status = parse_args(argc, argv, &o);
+	if (status != CONTINUE)
+		return status;
+
+	sd.config_path = o.config;
+	if (sipd_config_load(&sd.cfg, o.config, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	if (o.trace)
+		sd.cfg->trace.enabled = true;
+
+	if (o.check) {
+		printf("%s: ok\n", o.config);
+		status = EXIT_SUCCESS;
+	} else {
+		status = sipd_run(&sd) ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	sipd_config_free(sd.cfg);
+	return status;
+}

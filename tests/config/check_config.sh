@@ -1,0 +1,170 @@
+#!/bin/sh
+# check_config.sh SIPD - run the real binary on bad configurations written
+# to a temporary directory: each must exit 2 with exactly "FILE:LINE:
+# message" on stderr. Also the command line around it (ok, --help, ...).
+# Registered with ctest in apps/sipd/CMakeLists.txt.
+set -u
+
+SIPD=${1:?usage: check_config.sh path/to/sipd}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/sipd-config.XXXXXX") || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+fails=0
+count=0
+
+fail() {
+	echo "FAIL $*"
+	fails=$((fails + 1))
+}
+
+# run STATUS ARGS...: run sipd, expect exit STATUS; output in $dir/out, err.
+run() {
+	status=$1
+	shift
+	"$SIPD" "$@" >"$dir/out" 2>"$dir/err"
+	rc=$?
+	[ "$rc" -eq "$status" ] || { fail "sipd $*: exit $rc, want $status"; return 1; }
+}
+
+# bad NAME LINE MESSAGE < yaml: NAME.yaml must give "FILE:LINE: MESSAGE".
+bad() {
+	file="$dir/$1.yaml"
+	want="$file:$2: $3"
+	cat >"$file"
+	count=$((count + 1))
+	run 2 --check-config -c "$file" || return
+	got=$(cat "$dir/err")
+	[ "$got" = "$want" ] || fail "$1: stderr '$got', want '$want'"
+	[ -s "$dir/out" ] && fail "$1: wrote to stdout: $(cat "$dir/out")"
+	return 0
+}
+
+bad unknown_key 4 "unknown key 'transprt' in listen[0]" <<'YAML'
+listen:
+  - transport: udp
+    address: 127.0.0.1
+    transprt: tcp
+YAML
+
+bad bad_enum 3 "log.level must be one of debug, info, notice, warning, error" <<'YAML'
+# comment
+log:
+  level: loud
+YAML
+
+bad port_range 7 "listen[1].port: 70000 is out of range 1-65535" <<'YAML'
+listen:
+  - transport: udp
+    address: 127.0.0.1
+    port: 5060
+  - transport: tcp
+    address: 127.0.0.1
+    port: 70000
+YAML
+
+bad bad_address 3 "listen[0].address: invalid IP address 'foo'" <<'YAML'
+listen:
+  - transport: udp
+    address: foo
+YAML
+
+bad duplicate_key 3 "duplicate key 'level' in log (first at line 2)" <<'YAML'
+log:
+  level: info
+  level: debug
+YAML
+
+bad list_for_map 2 "trace must be a map, not a list" <<'YAML'
+trace:
+  - enabled: true
+YAML
+
+bad missing_required 2 "missing required key 'address' in listen[0]" <<'YAML'
+listen:
+  - transport: tls
+    port: 5061
+YAML
+
+bad syntax 3 "YAML syntax error: did not find expected key (while parsing a block mapping at line 1)" <<'YAML'
+log:
+  level: info
+ format: json
+YAML
+
+: >"$dir/empty.yaml"
+bad empty 1 "empty configuration" <"$dir/empty.yaml"
+
+bad duplicate_listen 4 "listen[1] repeats listen[0] (udp ::1 port 5060)" <<'YAML'
+listen:
+  - transport: udp
+    address: "::1"
+  - transport: udp
+    address: "::1"
+    port: 5060
+YAML
+
+bad t1_above_t2 2 "transaction.t1_ms (8000) must not be greater than transaction.t2_ms (4000)" <<'YAML'
+transaction:
+  t1_ms: 8000
+YAML
+
+bad not_bool 2 "trace.enabled must be true or false, not 'on'" <<'YAML'
+trace:
+  enabled: on
+YAML
+
+bad not_int 2 "limits.tcp_max_per_peer must be an integer, not 'many'" <<'YAML'
+limits:
+  tcp_max_per_peer: many
+YAML
+
+bad bad_domain 4 "server.domains[1]: invalid host name 'ex ample.com'" <<'YAML'
+server:
+  domains:
+    - example.com
+    - ex ample.com
+YAML
+
+bad two_documents 3 "only one YAML document is allowed" <<'YAML'
+log: {}
+...
+---
+trace: {}
+YAML
+
+bad empty_listen 1 "listen must have at least 1 entry" <<'YAML'
+listen: []
+YAML
+
+# The command line around the check.
+cat >"$dir/good.yaml" <<'YAML'
+log:
+  level: debug
+YAML
+if run 0 --check-config -c "$dir/good.yaml"; then
+	[ "$(cat "$dir/out")" = "$dir/good.yaml: ok" ] ||
+		fail "good: stdout '$(cat "$dir/out")'"
+fi
+run 0 --check-config --trace -c "$dir/good.yaml"
+if run 2 --check-config -c "$dir/absent.yaml"; then
+	[ "$(cat "$dir/err")" = "$dir/absent.yaml: No such file or directory" ] ||
+		fail "absent: stderr '$(cat "$dir/err")'"
+fi
+run 2 --check-config
+run 2 -c "$dir/good.yaml" extra
+run 2 --no-such-option -c "$dir/good.yaml"
+if run 0 --help; then
+	grep -q -- "--check-config" "$dir/out" || fail "--help: no usage text"
+fi
+if run 0 --version; then
+	grep -q "^sipd " "$dir/out" || fail "--version: '$(cat "$dir/out")'"
+fi
+# Without --check-config the server would start; its core is not linked yet.
+if run 1 -c "$dir/good.yaml"; then
+	grep -q "not linked yet" "$dir/err" || fail "run: '$(cat "$dir/err")'"
+fi
+
+if [ "$fails" -ne 0 ]; then
+	echo "$fails check(s) failed"
+	exit 1
+fi
+echo "ok: $count bad configurations and the command line"

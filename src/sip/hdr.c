@@ -2,82 +2,82 @@
  * hdr.c - header names (RFC 3261 §20, compact forms §7.3.3 and the
  * extensions' registrations) and method names (§7.1, extension RFCs).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "sip/hdr.h"
 
 struct hdr_name {
 	const char *name;
-	char compact;   /* 0 when none */
 	bool list;      /* comma-separated list header (§7.3.1) */
 };
 
 static const struct hdr_name hdr_names[SIP_HDR__COUNT] = {
-	[SIP_HDR_ACCEPT]              = { "Accept", 0, true },
-	[SIP_HDR_ACCEPT_CONTACT]      = { "Accept-Contact", 'a', true },
-	[SIP_HDR_ACCEPT_ENCODING]     = { "Accept-Encoding", 0, true },
-	[SIP_HDR_ACCEPT_LANGUAGE]     = { "Accept-Language", 0, true },
-	[SIP_HDR_ALERT_INFO]          = { "Alert-Info", 0, true },
-	[SIP_HDR_ALLOW]               = { "Allow", 0, true },
-	[SIP_HDR_ALLOW_EVENTS]        = { "Allow-Events", 'u', true },
-	[SIP_HDR_AUTHENTICATION_INFO] = { "Authentication-Info", 0, false },
-	[SIP_HDR_AUTHORIZATION]       = { "Authorization", 0, false },
-	[SIP_HDR_CALL_ID]             = { "Call-ID", 'i', false },
-	[SIP_HDR_CALL_INFO]           = { "Call-Info", 0, true },
-	[SIP_HDR_CONTACT]             = { "Contact", 'm', true },
-	[SIP_HDR_CONTENT_DISPOSITION] = { "Content-Disposition", 0, false },
-	[SIP_HDR_CONTENT_ENCODING]    = { "Content-Encoding", 'e', true },
-	[SIP_HDR_CONTENT_LANGUAGE]    = { "Content-Language", 0, true },
-	[SIP_HDR_CONTENT_LENGTH]      = { "Content-Length", 'l', false },
-	[SIP_HDR_CONTENT_TYPE]        = { "Content-Type", 'c', false },
-	[SIP_HDR_CSEQ]                = { "CSeq", 0, false },
-	[SIP_HDR_DATE]                = { "Date", 0, false },
-	[SIP_HDR_ERROR_INFO]          = { "Error-Info", 0, true },
-	[SIP_HDR_EVENT]               = { "Event", 'o', false },
-	[SIP_HDR_EXPIRES]             = { "Expires", 0, false },
-	[SIP_HDR_FROM]                = { "From", 'f', false },
-	[SIP_HDR_IN_REPLY_TO]         = { "In-Reply-To", 0, true },
-	[SIP_HDR_MAX_FORWARDS]        = { "Max-Forwards", 0, false },
-	[SIP_HDR_MIME_VERSION]        = { "MIME-Version", 0, false },
-	[SIP_HDR_MIN_EXPIRES]         = { "Min-Expires", 0, false },
-	[SIP_HDR_MIN_SE]              = { "Min-SE", 0, false },
-	[SIP_HDR_ORGANIZATION]        = { "Organization", 0, false },
-	[SIP_HDR_P_ASSERTED_IDENTITY] = { "P-Asserted-Identity", 0, true },
-	[SIP_HDR_P_PREFERRED_IDENTITY]= { "P-Preferred-Identity", 0, true },
-	[SIP_HDR_PATH]                = { "Path", 0, true },
-	[SIP_HDR_PRIORITY]            = { "Priority", 0, false },
-	[SIP_HDR_PRIVACY]             = { "Privacy", 0, false },
-	[SIP_HDR_PROXY_AUTHENTICATE]  = { "Proxy-Authenticate", 0, false },
-	[SIP_HDR_PROXY_AUTHORIZATION] = { "Proxy-Authorization", 0, false },
-	[SIP_HDR_PROXY_REQUIRE]       = { "Proxy-Require", 0, true },
-	[SIP_HDR_RACK]                = { "RAck", 0, false },
-	[SIP_HDR_REASON]              = { "Reason", 0, true },
-	[SIP_HDR_RECORD_ROUTE]        = { "Record-Route", 0, true },
-	[SIP_HDR_REFER_TO]            = { "Refer-To", 'r', false },
-	[SIP_HDR_REFERRED_BY]         = { "Referred-By", 'b', false },
-	[SIP_HDR_REJECT_CONTACT]      = { "Reject-Contact", 'j', true },
-	[SIP_HDR_REPLACES]            = { "Replaces", 0, false },
-	[SIP_HDR_REPLY_TO]            = { "Reply-To", 0, false },
-	[SIP_HDR_REQUEST_DISPOSITION] = { "Request-Disposition", 'd', true },
-	[SIP_HDR_REQUIRE]             = { "Require", 0, true },
-	[SIP_HDR_RETRY_AFTER]         = { "Retry-After", 0, false },
-	[SIP_HDR_ROUTE]               = { "Route", 0, true },
-	[SIP_HDR_RSEQ]                = { "RSeq", 0, false },
-	[SIP_HDR_SERVER]              = { "Server", 0, false },
-	[SIP_HDR_SERVICE_ROUTE]       = { "Service-Route", 0, true },
-	[SIP_HDR_SESSION_EXPIRES]     = { "Session-Expires", 'x', false },
-	[SIP_HDR_SIP_ETAG]            = { "SIP-ETag", 0, false },
-	[SIP_HDR_SIP_IF_MATCH]        = { "SIP-If-Match", 0, false },
-	[SIP_HDR_SUBJECT]             = { "Subject", 's', false },
-	[SIP_HDR_SUBSCRIPTION_STATE]  = { "Subscription-State", 0, false },
-	[SIP_HDR_SUPPORTED]           = { "Supported", 'k', true },
-	[SIP_HDR_TIMESTAMP]           = { "Timestamp", 0, false },
-	[SIP_HDR_TO]                  = { "To", 't', false },
-	[SIP_HDR_UNSUPPORTED]         = { "Unsupported", 0, true },
-	[SIP_HDR_USER_AGENT]          = { "User-Agent", 0, false },
-	[SIP_HDR_VIA]                 = { "Via", 'v', true },
-	[SIP_HDR_WARNING]             = { "Warning", 0, true },
-	[SIP_HDR_WWW_AUTHENTICATE]    = { "WWW-Authenticate", 0, false },
+	[SIP_HDR_ACCEPT]              = { "Accept", true },
+	[SIP_HDR_ACCEPT_CONTACT]      = { "Accept-Contact", true },
+	[SIP_HDR_ACCEPT_ENCODING]     = { "Accept-Encoding", true },
+	[SIP_HDR_ACCEPT_LANGUAGE]     = { "Accept-Language", true },
+	[SIP_HDR_ALERT_INFO]          = { "Alert-Info", true },
+	[SIP_HDR_ALLOW]               = { "Allow", true },
+	[SIP_HDR_ALLOW_EVENTS]        = { "Allow-Events", true },
+	[SIP_HDR_AUTHENTICATION_INFO] = { "Authentication-Info", false },
+	[SIP_HDR_AUTHORIZATION]       = { "Authorization", false },
+	[SIP_HDR_CALL_ID]             = { "Call-ID", false },
+	[SIP_HDR_CALL_INFO]           = { "Call-Info", true },
+	[SIP_HDR_CONTACT]             = { "Contact", true },
+	[SIP_HDR_CONTENT_DISPOSITION] = { "Content-Disposition", false },
+	[SIP_HDR_CONTENT_ENCODING]    = { "Content-Encoding", true },
+	[SIP_HDR_CONTENT_LANGUAGE]    = { "Content-Language", true },
+	[SIP_HDR_CONTENT_LENGTH]      = { "Content-Length", false },
+	[SIP_HDR_CONTENT_TYPE]        = { "Content-Type", false },
+	[SIP_HDR_CSEQ]                = { "CSeq", false },
+	[SIP_HDR_DATE]                = { "Date", false },
+	[SIP_HDR_ERROR_INFO]          = { "Error-Info", true },
+	[SIP_HDR_EVENT]               = { "Event", false },
+	[SIP_HDR_EXPIRES]             = { "Expires", false },
+	[SIP_HDR_FROM]                = { "From", false },
+	[SIP_HDR_IN_REPLY_TO]         = { "In-Reply-To", true },
+	[SIP_HDR_MAX_FORWARDS]        = { "Max-Forwards", false },
+	[SIP_HDR_MIME_VERSION]        = { "MIME-Version", false },
+	[SIP_HDR_MIN_EXPIRES]         = { "Min-Expires", false },
+	[SIP_HDR_MIN_SE]              = { "Min-SE", false },
+	[SIP_HDR_ORGANIZATION]        = { "Organization", false },
+	[SIP_HDR_P_ASSERTED_IDENTITY] = { "P-Asserted-Identity", true },
+	[SIP_HDR_P_PREFERRED_IDENTITY]= { "P-Preferred-Identity", true },
+	[SIP_HDR_PATH]                = { "Path", true },
+	[SIP_HDR_PRIORITY]            = { "Priority", false },
+	[SIP_HDR_PRIVACY]             = { "Privacy", false },
+	[SIP_HDR_PROXY_AUTHENTICATE]  = { "Proxy-Authenticate", false },
+	[SIP_HDR_PROXY_AUTHORIZATION] = { "Proxy-Authorization", false },
+	[SIP_HDR_PROXY_REQUIRE]       = { "Proxy-Require", true },
+	[SIP_HDR_RACK]                = { "RAck", false },
+	[SIP_HDR_REASON]              = { "Reason", true },
+	[SIP_HDR_RECORD_ROUTE]        = { "Record-Route", true },
+	[SIP_HDR_REFER_TO]            = { "Refer-To", false },
+	[SIP_HDR_REFERRED_BY]         = { "Referred-By", false },
+	[SIP_HDR_REJECT_CONTACT]      = { "Reject-Contact", true },
+	[SIP_HDR_REPLACES]            = { "Replaces", false },
+	[SIP_HDR_REPLY_TO]            = { "Reply-To", false },
+	[SIP_HDR_REQUEST_DISPOSITION] = { "Request-Disposition", true },
+	[SIP_HDR_REQUIRE]             = { "Require", true },
+	[SIP_HDR_RETRY_AFTER]         = { "Retry-After", false },
+	[SIP_HDR_ROUTE]               = { "Route", true },
+	[SIP_HDR_RSEQ]                = { "RSeq", false },
+	[SIP_HDR_SERVER]              = { "Server", false },
+	[SIP_HDR_SERVICE_ROUTE]       = { "Service-Route", true },
+	[SIP_HDR_SESSION_EXPIRES]     = { "Session-Expires", false },
+	[SIP_HDR_SIP_ETAG]            = { "SIP-ETag", false },
+	[SIP_HDR_SIP_IF_MATCH]        = { "SIP-If-Match", false },
+	[SIP_HDR_SUBJECT]             = { "Subject", false },
+	[SIP_HDR_SUBSCRIPTION_STATE]  = { "Subscription-State", false },
+	[SIP_HDR_SUPPORTED]           = { "Supported", true },
+	[SIP_HDR_TIMESTAMP]           = { "Timestamp", false },
+	[SIP_HDR_TO]                  = { "To", false },
+	[SIP_HDR_UNSUPPORTED]         = { "Unsupported", true },
+	[SIP_HDR_USER_AGENT]          = { "User-Agent", false },
+	[SIP_HDR_VIA]                 = { "Via", true },
+	[SIP_HDR_WARNING]             = { "Warning", true },
+	[SIP_HDR_WWW_AUTHENTICATE]    = { "WWW-Authenticate", false },
 };
 
 static int lower(int c)
@@ -85,30 +85,109 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
-/* Open-addressing table keyed by a case-folded hash of the name, built on
- * first use would need a global; instead dispatch on length and first
- * letter, which narrows the search to one or two candidates. */
+/* Long names: a perfect hash over (length, first, middle and last letter,
+ * case-folded) picks the one candidate, then one case-insensitive compare.
+ * Generated by tools/gen_hdr_hash.py; msg_test checks every name. */
+enum { HASH_A = 25, HASH_B = 118 };
+static const uint8_t hash_slot[256] = {
+	[2] = SIP_HDR_PRIVACY,
+	[3] = SIP_HDR_USER_AGENT,
+	[8] = SIP_HDR_SUBSCRIPTION_STATE,
+	[11] = SIP_HDR_SUBJECT,
+	[12] = SIP_HDR_MIN_EXPIRES,
+	[13] = SIP_HDR_DATE,
+	[16] = SIP_HDR_RACK,
+	[18] = SIP_HDR_REPLY_TO,
+	[19] = SIP_HDR_REJECT_CONTACT,
+	[24] = SIP_HDR_ALLOW_EVENTS,
+	[26] = SIP_HDR_ORGANIZATION,
+	[34] = SIP_HDR_TO,
+	[36] = SIP_HDR_RSEQ,
+	[39] = SIP_HDR_SESSION_EXPIRES,
+	[45] = SIP_HDR_CALL_INFO,
+	[50] = SIP_HDR_ERROR_INFO,
+	[54] = SIP_HDR_REFERRED_BY,
+	[58] = SIP_HDR_CSEQ,
+	[61] = SIP_HDR_ACCEPT_CONTACT,
+	[66] = SIP_HDR_EVENT,
+	[68] = SIP_HDR_SERVER,
+	[72] = SIP_HDR_AUTHORIZATION,
+	[76] = SIP_HDR_RETRY_AFTER,
+	[80] = SIP_HDR_SUPPORTED,
+	[87] = SIP_HDR_ACCEPT_ENCODING,
+	[88] = SIP_HDR_RECORD_ROUTE,
+	[90] = SIP_HDR_ALERT_INFO,
+	[92] = SIP_HDR_CONTENT_ENCODING,
+	[95] = SIP_HDR_CONTENT_TYPE,
+	[104] = SIP_HDR_PROXY_REQUIRE,
+	[110] = SIP_HDR_REPLACES,
+	[111] = SIP_HDR_SERVICE_ROUTE,
+	[116] = SIP_HDR_MIN_SE,
+	[117] = SIP_HDR_UNSUPPORTED,
+	[131] = SIP_HDR_ACCEPT,
+	[134] = SIP_HDR_ACCEPT_LANGUAGE,
+	[139] = SIP_HDR_CONTENT_LANGUAGE,
+	[143] = SIP_HDR_EXPIRES,
+	[146] = SIP_HDR_WWW_AUTHENTICATE,
+	[152] = SIP_HDR_PATH,
+	[155] = SIP_HDR_MIME_VERSION,
+	[158] = SIP_HDR_ALLOW,
+	[159] = SIP_HDR_PROXY_AUTHENTICATE,
+	[161] = SIP_HDR_ROUTE,
+	[163] = SIP_HDR_CONTENT_LENGTH,
+	[167] = SIP_HDR_AUTHENTICATION_INFO,
+	[169] = SIP_HDR_CALL_ID,
+	[176] = SIP_HDR_P_ASSERTED_IDENTITY,
+	[180] = SIP_HDR_REQUEST_DISPOSITION,
+	[181] = SIP_HDR_REASON,
+	[193] = SIP_HDR_PROXY_AUTHORIZATION,
+	[201] = SIP_HDR_P_PREFERRED_IDENTITY,
+	[202] = SIP_HDR_CONTENT_DISPOSITION,
+	[209] = SIP_HDR_SIP_IF_MATCH,
+	[211] = SIP_HDR_REQUIRE,
+	[222] = SIP_HDR_FROM,
+	[225] = SIP_HDR_REFER_TO,
+	[238] = SIP_HDR_TIMESTAMP,
+	[239] = SIP_HDR_VIA,
+	[241] = SIP_HDR_CONTACT,
+	[242] = SIP_HDR_WARNING,
+	[244] = SIP_HDR_SIP_ETAG,
+	[248] = SIP_HDR_IN_REPLY_TO,
+	[251] = SIP_HDR_MAX_FORWARDS,
+	[255] = SIP_HDR_PRIORITY,
+};
+
+/* Compact forms (§7.3.3 and the extensions' registrations). */
+static const uint8_t compact_slot[128] = {
+	['a'] = SIP_HDR_ACCEPT_CONTACT, ['b'] = SIP_HDR_REFERRED_BY,
+	['c'] = SIP_HDR_CONTENT_TYPE,   ['d'] = SIP_HDR_REQUEST_DISPOSITION,
+	['e'] = SIP_HDR_CONTENT_ENCODING, ['f'] = SIP_HDR_FROM,
+	['i'] = SIP_HDR_CALL_ID,        ['j'] = SIP_HDR_REJECT_CONTACT,
+	['k'] = SIP_HDR_SUPPORTED,      ['l'] = SIP_HDR_CONTENT_LENGTH,
+	['m'] = SIP_HDR_CONTACT,        ['o'] = SIP_HDR_EVENT,
+	['r'] = SIP_HDR_REFER_TO,       ['s'] = SIP_HDR_SUBJECT,
+	['t'] = SIP_HDR_TO,             ['u'] = SIP_HDR_ALLOW_EVENTS,
+	['v'] = SIP_HDR_VIA,            ['x'] = SIP_HDR_SESSION_EXPIRES,
+};
+
 enum sip_hdr_id sip_hdr_lookup(struct sip_pl name)
 {
-	int c0;
+	unsigned h;
+	int id;
 
 	if (!name.len)
 		return SIP_HDR_OTHER;
-	c0 = lower((unsigned char)name.p[0]);
 	if (name.len == 1) {
-		for (int id = 1; id < SIP_HDR__COUNT; id++)
-			if (hdr_names[id].compact == c0)
-				return (enum sip_hdr_id)id;
-		return SIP_HDR_OTHER;
-	}
-	for (int id = 1; id < SIP_HDR__COUNT; id++) {
-		const char *n = hdr_names[id].name;
+		int c = lower((unsigned char)name.p[0]);
 
-		if (lower((unsigned char)n[0]) != c0 || strlen(n) != name.len)
-			continue;
-		if (sip_pl_caseeqs(name, n))
-			return (enum sip_hdr_id)id;
+		return c < 128 ? (enum sip_hdr_id)compact_slot[c] : SIP_HDR_OTHER;
 	}
+	h = (unsigned)(name.len * HASH_A + (size_t)lower((unsigned char)name.p[0]) * HASH_B +
+		       (size_t)lower((unsigned char)name.p[name.len - 1]) +
+		       (size_t)lower((unsigned char)name.p[name.len / 2]) * 7) % 256;
+	id = hash_slot[h];
+	if (id && sip_pl_caseeqs(name, hdr_names[id].name))
+		return (enum sip_hdr_id)id;
 	return SIP_HDR_OTHER;
 }
 

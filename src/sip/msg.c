@@ -41,7 +41,7 @@ static bool next_line(const char *p, size_t len, size_t off, struct line *l)
 /* Offset just past the empty line ending the header section, or 0. */
 static size_t head_end(const char *p, size_t len, size_t start)
 {
-	struct line l;
+	struct line l = { NULL, 0, 0 };
 	size_t off = start;
 
 	while (next_line(p, len, off, &l)) {
@@ -170,14 +170,17 @@ static int add_header(struct sip_msg *m, struct sip_hdr **last, struct sip_pl l)
 	return 0;
 }
 
-/* Count header lines (not folds) to size the index once. */
+/* Upper bound of the header lines (folds counted too), to size the index
+ * once: memchr is vectorised, a byte loop is not. */
 static size_t count_lines(const char *p, size_t start, size_t end)
 {
+	const char *q = p + start, *e = p + end;
 	size_t n = 0;
 
-	for (size_t i = start; i < end; i++)
-		if (p[i] == '\n' && i + 1 < end && p[i + 1] != ' ' && p[i + 1] != '\t')
-			n++;
+	while (q < e && (q = memchr(q, '\n', (size_t)(e - q)))) {
+		n++;
+		q++;
+	}
 	return n;
 }
 
@@ -185,7 +188,7 @@ static int index_headers(struct sip_msg *m, const char *p, size_t off, size_t en
 {
 	struct sip_hdr *last[SIP_HDR__COUNT] = { 0 };
 	size_t n = count_lines(p, off, end) + 1;
-	struct line l;
+	struct line l = { NULL, 0, 0 };
 	int err;
 
 	if (n > SIP_MSG_MAX_HDRS + 1)
@@ -271,7 +274,7 @@ int sip_msg_decode(struct sip_msg **mp, const char *p, size_t len,
 {
 	struct sip_msg *m;
 	size_t start, hend;
-	struct line sl;
+	struct line sl = { NULL, 0, 0 };
 	int err;
 
 	if (len > SIP_MSG_MAX_SIZE)
@@ -393,7 +396,10 @@ int sip_msg_ruri(struct sip_msg *m, const struct sip_uri **up)
 		u = sip_arena_zalloc(pv->arena, sizeof(*u));
 		if (!u)
 			return ENOMEM;
-		if (!m->ruri.len || sip_uri_decode(u, m->ruri)) {
+		/* §19.1.1: headers are not allowed in a Request-URI
+		 * (RFC 4475 escruri) */
+		if (!m->ruri.len || sip_uri_decode(u, m->ruri) ||
+		    sip_pl_isset(&u->headers)) {
 			pv->ruri_state = -1;
 			sip_msg_set_err(m, SIP_HDR_OTHER, "Bad Request-URI");
 			return EBADMSG;
@@ -408,7 +414,7 @@ int sip_msg_frame(const char *p, size_t len, enum sip_frame_kind *kind,
 		  size_t *lenp, const char **reason)
 {
 	size_t start = skip_crlf(p, len), hend;
-	struct line l;
+	struct line l = { NULL, 0, 0 };
 	size_t off;
 	uint32_t cl = 0;
 	bool have_cl = false;

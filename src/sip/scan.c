@@ -4,19 +4,12 @@
  */
 #include <errno.h>
 
+#include "chars.h"
 #include "sip.h"
-
-static const char token_extra[] = "-.!%*_+`'~";
 
 bool sip_is_token(int c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	for (const char *p = token_extra; *p; p++)
-		if (*p == c)
-			return true;
-	return false;
+	return sip_char_is(c, SIP_C_TOKEN);
 }
 
 static bool is_lws(char c)

@@ -11,30 +11,35 @@
 #include <string.h>
 
 #include "sip/uri.h"
+#include "chars.h"
 
 /* Marks an escaped reserved char in a comparison unit (see unit_next()). */
 enum { ESC_KEEP = 0x100 };
 
 /* ---- character classes (§25.1, RFC 3966 §3) ---- */
 
-static bool in_set(int c, const char *set)
+static inline bool in_set(int c, const char *set)
 {
-	return c != '\0' && strchr(set, c) != NULL;
+	/* sets are short literals: a plain loop the compiler can unroll */
+	for (; *set; set++)
+		if (*set == c)
+			return true;
+	return false;
 }
 
 static bool is_alpha(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return sip_char_is(c, SIP_C_ALPHA);
 }
 
 static bool is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return sip_char_is(c, SIP_C_DIGIT);
 }
 
 static bool is_alnum(int c)
 {
-	return is_alpha(c) || is_digit(c);
+	return sip_chars[(unsigned char)c] & (SIP_C_ALPHA | SIP_C_DIGIT);
 }
 
 static int hexval(int c)
@@ -50,32 +55,32 @@ static int hexval(int c)
 
 static bool is_unreserved(int c)
 {
-	return is_alnum(c) || in_set(c, "-_.!~*'()");
+	return sip_char_is(c, SIP_C_UNRES);
 }
 
 static bool is_reserved(int c)
 {
-	return in_set(c, ";/?:@&=+$,");
+	return sip_char_is(c, SIP_C_RES);
 }
 
 static bool is_user_char(int c)
 {
-	return is_unreserved(c) || in_set(c, "&=+$,;?/");
+	return sip_char_is(c, SIP_C_USER);
 }
 
 static bool is_passwd_char(int c)
 {
-	return is_unreserved(c) || in_set(c, "&=+$,");
+	return sip_char_is(c, SIP_C_PASSWD);
 }
 
 static bool is_param_char(int c)
 {
-	return is_unreserved(c) || in_set(c, "[]/:&+$");
+	return sip_char_is(c, SIP_C_PARAM);
 }
 
 static bool is_hnv_char(int c)
 {
-	return is_unreserved(c) || in_set(c, "[]/?:+$");
+	return sip_char_is(c, SIP_C_HNV);
 }
 
 /* RFC 2396 uric, plus the brackets RFC 3986 allows around IPv6 hosts. */

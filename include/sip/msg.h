@@ -96,6 +96,26 @@ struct sip_arena *sip_msg_arena(struct sip_msg *m);
  */
 int sip_msg_check(struct sip_msg *m);
 
+/* The identifiers a transaction or a stateless element needs first. */
+struct sip_msg_keys {
+	struct sip_pl via;          /* the top via-parm as written */
+	struct sip_pl branch;       /* its branch; unset when absent */
+	uint32_t cseq;
+	struct sip_pl cseq_method;
+	struct sip_pl callid;
+	struct sip_pl from_tag;     /* unset when absent */
+	struct sip_pl to_tag;       /* unset when absent */
+};
+
+/**
+ * The "lazy" parse: read the top Via and its branch, CSeq, Call-ID and the
+ * From/To tags without typing whole headers (no URI is parsed), as fast as
+ * possible. Only what is read is checked; a full check is sip_msg_check().
+ * Returns 0 and fills @p k; EBADMSG (m->err set) when one of these headers
+ * is missing or unreadable.
+ */
+int sip_msg_keys(struct sip_msg *m, struct sip_msg_keys *k);
+
 /**
  * Parse every known header into its typed form (the "full" parse).
  * Returns 0 or the first error (m->err names it).

@@ -80,9 +80,9 @@ static const struct hdr_name hdr_names[SIP_HDR__COUNT] = {
 	[SIP_HDR_WWW_AUTHENTICATE]    = { "WWW-Authenticate", false },
 };
 
-static int lower(int c)
+static inline int lower(int c)
 {
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	return (unsigned)(c - 'A') < 26u ? c + 32 : c;
 }
 
 /* Long names: a perfect hash over (length, first, middle and last letter,
@@ -170,6 +170,18 @@ static const uint8_t compact_slot[128] = {
 	['v'] = SIP_HDR_VIA,            ['x'] = SIP_HDR_SESSION_EXPIRES,
 };
 
+/* Case-insensitive compare of @p name with a canonical name (letters and
+ * '-' only, so folding the canonical side needs no branch). */
+static bool name_eq(struct sip_pl name, const char *canon)
+{
+	size_t i;
+
+	for (i = 0; i < name.len; i++)
+		if (!canon[i] || lower((unsigned char)name.p[i]) != (canon[i] | 0x20))
+			return false;
+	return canon[i] == '\0';
+}
+
 enum sip_hdr_id sip_hdr_lookup(struct sip_pl name)
 {
 	unsigned h;
@@ -186,7 +198,7 @@ enum sip_hdr_id sip_hdr_lookup(struct sip_pl name)
 		       (size_t)lower((unsigned char)name.p[name.len - 1]) +
 		       (size_t)lower((unsigned char)name.p[name.len / 2]) * 7) % 256;
 	id = hash_slot[h];
-	if (id && sip_pl_caseeqs(name, hdr_names[id].name))
+	if (id && name_eq(name, hdr_names[id].name))
 		return (enum sip_hdr_id)id;
 	return SIP_HDR_OTHER;
 }

@@ -305,12 +305,63 @@ static void test_params(void **state)
 	assert_int_equal(sip_param_check(SIP_PL(";a=\"open")), EBADMSG);
 }
 
+static void test_keys(void **state)
+{
+	struct sip_msg *m = decode_text(
+		"ACK sip:bob@b SIP/2.0\n"
+		"v: SIP/2.0/UDP h:5060 ;rport; BRANCH=z9hG4bKab, SIP/2.0/UDP x;branch=z9hG4bKzz\n"
+		"f: \"A <;tag=no>\" <sip:a@x;tag=uri>;tag=ft1\n"
+		"t: sip:bob@b;tag=tt2\n"
+		"i: cid@h\n"
+		"CSeq: 7  ACK\n\n", 0);
+	struct sip_msg_keys k;
+
+	(void)state;
+	assert_int_equal(sip_msg_keys(m, &k), 0);
+	assert_true(sip_pl_eqs(k.via, "SIP/2.0/UDP h:5060 ;rport; BRANCH=z9hG4bKab"));
+	assert_true(sip_pl_eqs(k.branch, "z9hG4bKab"));
+	assert_int_equal(k.cseq, 7);
+	assert_true(sip_pl_eqs(k.cseq_method, "ACK"));
+	assert_true(sip_pl_eqs(k.callid, "cid@h"));
+	/* the tag is a header parameter: not inside quotes or the URI */
+	assert_true(sip_pl_eqs(k.from_tag, "ft1"));
+	assert_true(sip_pl_eqs(k.to_tag, "tt2"));
+	sip_msg_free(m);
+
+	m = decode_text("OPTIONS sip:a SIP/2.0\nVia: SIP/2.0/UDP h\nCSeq: 1 OPTIONS\n"
+			"Call-ID: c\nFrom: <sip:a@b>\nTo: <sip:c@d>\n\n", 0);
+	assert_int_equal(sip_msg_keys(m, &k), 0);
+	assert_false(sip_pl_isset(&k.branch));
+	assert_false(sip_pl_isset(&k.from_tag));
+	assert_false(sip_pl_isset(&k.to_tag));
+	sip_msg_free(m);
+
+	m = decode_text("OPTIONS sip:a SIP/2.0\nVia: SIP/2.0/UDP h\nCSeq: x OPTIONS\n\n", 0);
+	assert_int_equal(sip_msg_keys(m, &k), EBADMSG);
+	assert_string_equal(m->err, "Bad CSeq header");
+	sip_msg_free(m);
+	m = decode_text("OPTIONS sip:a SIP/2.0\nCSeq: 1 OPTIONS\n\n", 0);
+	assert_int_equal(sip_msg_keys(m, &k), EBADMSG);
+	assert_string_equal(m->err, "Missing Via header");
+	sip_msg_free(m);
+	m = decode_text("OPTIONS sip:a SIP/2.0\nVia: SIP/2.0/UDP h\nCSeq: 1 OPTIONS\n"
+			"Call-ID: c\nFrom: <sip:a@b;tag=1\nTo: <sip:c@d>\n\n", 0);
+	assert_int_equal(sip_msg_keys(m, &k), EBADMSG);
+	assert_string_equal(m->err, "Bad From header");
+	sip_msg_free(m);
+}
+
 static void test_hdr_names(void **state)
 {
 	(void)state;
 	assert_int_equal(sip_hdr_lookup(SIP_PL("v")), SIP_HDR_VIA);
 	assert_int_equal(sip_hdr_lookup(SIP_PL("CALL-ID")), SIP_HDR_CALL_ID);
 	assert_int_equal(sip_hdr_lookup(SIP_PL("X-Foo")), SIP_HDR_OTHER);
+	assert_int_equal(sip_hdr_lookup(SIP_PL("Call\rID")), SIP_HDR_OTHER);
+	assert_int_equal(sip_hdr_lookup(SIP_PL("M")), SIP_HDR_CONTACT);
+	assert_int_equal(sip_hdr_lookup(SIP_PL("x")), SIP_HDR_SESSION_EXPIRES);
+	assert_int_equal(sip_hdr_lookup(SIP_PL("q")), SIP_HDR_OTHER);
+	assert_int_equal(sip_hdr_lookup(SIP_PL("\xe9")), SIP_HDR_OTHER);
 	assert_string_equal(sip_hdr_name(SIP_HDR_WWW_AUTHENTICATE), "WWW-Authenticate");
 	for (int id = 1; id < SIP_HDR__COUNT; id++)
 		assert_int_equal(sip_hdr_lookup(sip_pl_str(sip_hdr_name(id))), id);
@@ -334,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_frame_huge_line),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_hdr_names),
 	};
 

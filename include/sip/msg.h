@@ -73,10 +73,11 @@ enum sip_decode_flags {
  * with @p owner NULL the bytes are copied once into the message's arena.
  *
  * Returns 0 and sets @p *mp (free with sip_msg_free()); EBADMSG when the
- * bytes cannot be split into a message at all (no start line, no header
- * end, Content-Length beyond the bytes); E2BIG when over a limit; ENOMEM.
- * A decoded message may still be invalid (bad start line, bad mandatory
- * header): call sip_msg_check() before acting on it. On failure
+ * bytes cannot be split into a message at all (no end of the header
+ * section); E2BIG when over a limit; ENOMEM. A decoded message may still
+ * be invalid (bad start line, Content-Length beyond the bytes, a bad
+ * header) so that a server can answer 400: m->err says why; call
+ * sip_msg_check() before acting on it. On failure
  * @p *reason, if not NULL, gets a static reason phrase.
  */
 int sip_msg_decode(struct sip_msg **mp, const char *p, size_t len,

@@ -10,7 +10,7 @@ import re
 import sys
 
 src = open(sys.argv[1] if len(sys.argv) > 1 else "src/sip/hdr.c").read()
-names = re.findall(r'\[(SIP_HDR_\w+)\]\s*=\s*\{ "([^"]+)"', src)
+names = re.findall(r'\[(SIP_HDR_\w+)\]\s*=\s*H\("([^"]+)"', src)
 
 
 def h(name, a, b):

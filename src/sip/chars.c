@@ -38,11 +38,12 @@ const uint16_t sip_chars[256] = {
 	['&'] = SIP_C_RES | SIP_C_USER | SIP_C_PASSWD | SIP_C_PARAM,
 	['='] = SIP_C_RES | SIP_C_USER | SIP_C_PASSWD,
 	['$'] = SIP_C_RES | SIP_C_USER | SIP_C_PASSWD | SIP_C_PARAM | SIP_C_HNV,
-	[','] = SIP_C_RES | SIP_C_USER | SIP_C_PASSWD,
+	[','] = SIP_C_RES | SIP_C_USER | SIP_C_PASSWD | SIP_C_LIST,
 	/* the rest of word */
 	['['] = SIP_C_PARAM | SIP_C_HNV | SIP_C_WORD,
 	[']'] = SIP_C_PARAM | SIP_C_HNV | SIP_C_WORD,
-	['<'] = SIP_C_WORD, ['>'] = SIP_C_WORD, ['"'] = SIP_C_WORD,
+	['<'] = SIP_C_WORD | SIP_C_LIST, ['>'] = SIP_C_WORD | SIP_C_LIST,
+	['"'] = SIP_C_WORD | SIP_C_LIST,
 	['{'] = SIP_C_WORD, ['}'] = SIP_C_WORD, ['\\'] = SIP_C_WORD,
 	[' '] = SIP_C_LWS, ['\t'] = SIP_C_LWS, ['\r'] = SIP_C_LWS, ['\n'] = SIP_C_LWS,
 };

@@ -21,6 +21,7 @@ enum sip_char_class {
 	SIP_C_HNV     = 1 << 9,  /* unreserved / hnv-unreserved */
 	SIP_C_WORD    = 1 << 10, /* word (Call-ID) */
 	SIP_C_LWS     = 1 << 11, /* SP, HTAB, CR, LF */
+	SIP_C_LIST    = 1 << 12, /* chars that matter when splitting a list */
 };
 
 extern const uint16_t sip_chars[256];

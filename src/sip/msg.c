@@ -38,15 +38,20 @@ static bool next_line(const char *p, size_t len, size_t off, struct line *l)
 	return true;
 }
 
-/* Offset just past the empty line ending the header section, or 0. */
-static size_t head_end(const char *p, size_t len, size_t start)
+/* Offset just past the empty line ending the header section, or 0; the
+ * number of lines before it goes to @p nlines (an upper bound of the
+ * header count, folds included). */
+static size_t head_end(const char *p, size_t len, size_t start, size_t *nlines)
 {
 	struct line l = { NULL, 0, 0 };
-	size_t off = start;
+	size_t off = start, n = 0;
 
 	while (next_line(p, len, off, &l)) {
-		if (l.len == 0)
+		if (l.len == 0) {
+			*nlines = n;
 			return l.next;
+		}
+		n++;
 		off = l.next;
 	}
 	return 0;
@@ -141,7 +146,7 @@ static void parse_start_line(struct sip_msg *m, struct sip_pl l)
 }
 
 /* One header line "name HCOLON value" (§7.3.1) with its folds. */
-static int add_header(struct sip_msg *m, struct sip_hdr **last, struct sip_pl l)
+static int add_header(struct sip_msg *m, struct sip_pl l)
 {
 	struct sip_msg_priv *pv = m->priv;
 	struct sip_pl c = l, name;
@@ -161,33 +166,20 @@ static int add_header(struct sip_msg *m, struct sip_hdr **last, struct sip_pl l)
 	h->value = sip_pl_trim(c);
 	h->next = NULL;
 	if (h->id != SIP_HDR_OTHER) {
-		if (last[h->id])
-			last[h->id]->next = h;
-		else
-			pv->first[h->id] = h;
-		last[h->id] = h;
+		/* chains are short (a few Via or Route lines): walk to the end
+		 * rather than zero a "last" table for every message */
+		struct sip_hdr **pp = &pv->first[h->id];
+
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = h;
 	}
 	return 0;
 }
 
-/* Upper bound of the header lines (folds counted too), to size the index
- * once: memchr is vectorised, a byte loop is not. */
-static size_t count_lines(const char *p, size_t start, size_t end)
+static int index_headers(struct sip_msg *m, const char *p, size_t off, size_t end,
+			 size_t n)
 {
-	const char *q = p + start, *e = p + end;
-	size_t n = 0;
-
-	while (q < e && (q = memchr(q, '\n', (size_t)(e - q)))) {
-		n++;
-		q++;
-	}
-	return n;
-}
-
-static int index_headers(struct sip_msg *m, const char *p, size_t off, size_t end)
-{
-	struct sip_hdr *last[SIP_HDR__COUNT] = { 0 };
-	size_t n = count_lines(p, off, end) + 1;
 	struct line l = { NULL, 0, 0 };
 	int err;
 
@@ -208,7 +200,7 @@ static int index_headers(struct sip_msg *m, const char *p, size_t off, size_t en
 			sip_msg_set_err(m, SIP_HDR_OTHER, "Malformed header line");
 			continue;
 		}
-		err = add_header(m, last, sip_pl_trim((struct sip_pl){ p + start, off - start }));
+		err = add_header(m, sip_pl_trim((struct sip_pl){ p + start, off - start }));
 		if (err)
 			return err;
 	}
@@ -273,7 +265,7 @@ int sip_msg_decode(struct sip_msg **mp, const char *p, size_t len,
 		   void *owner, unsigned flags, const char **reason)
 {
 	struct sip_msg *m;
-	size_t start, hend;
+	size_t start, hend, nlines = 0;
 	struct line sl = { NULL, 0, 0 };
 	int err;
 
@@ -281,7 +273,7 @@ int sip_msg_decode(struct sip_msg **mp, const char *p, size_t len,
 		return fail(reason, "Message too large", E2BIG);
 	/* §7.5: CRLFs before the start line are ignored */
 	start = skip_crlf(p, len);
-	hend = head_end(p, len, start);
+	hend = head_end(p, len, start, &nlines);
 	if (!hend)
 		return fail(reason, "Incomplete header section", EBADMSG);
 	if (hend - start > SIP_MSG_MAX_HEAD)
@@ -303,7 +295,7 @@ int sip_msg_decode(struct sip_msg **mp, const char *p, size_t len,
 	}
 	next_line(p, len, start, &sl);
 	parse_start_line(m, (struct sip_pl){ sl.p, sl.len });
-	err = index_headers(m, p, sl.next, hend);
+	err = index_headers(m, p, sl.next, hend, nlines);
 	if (!err)
 		err = find_body(m, p, hend, len, flags);
 	if (err) {
@@ -413,7 +405,7 @@ int sip_msg_ruri(struct sip_msg *m, const struct sip_uri **up)
 int sip_msg_frame(const char *p, size_t len, enum sip_frame_kind *kind,
 		  size_t *lenp, const char **reason)
 {
-	size_t start = skip_crlf(p, len), hend;
+	size_t start = skip_crlf(p, len), hend, nlines = 0;
 	struct line l = { NULL, 0, 0 };
 	size_t off;
 	uint32_t cl = 0;
@@ -425,7 +417,7 @@ int sip_msg_frame(const char *p, size_t len, enum sip_frame_kind *kind,
 		*lenp = start;
 		return 0;
 	}
-	hend = head_end(p, len, 0);
+	hend = head_end(p, len, 0, &nlines);
 	if (!hend)
 		return len > SIP_MSG_MAX_HEAD ?
 			fail(reason, "Header section too large", E2BIG) : ENODATA;

@@ -35,7 +35,8 @@ deps:
 	$(call need_pkgs,$(PKGS_BUILD))
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
@@ -63,7 +64,8 @@ fuzz: deps
 
 bench-parse: deps
 	$(call need_pkgs,$(PKGS_BENCH))
-	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DSIPD_BENCH=ON >/dev/null
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DSIPD_BENCH=ON \
+	  -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON >/dev/null
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_parse
 	taskset -c 1 $(BENCH_BUILD)/bench/bench_parse
 

@@ -16,7 +16,7 @@
 #include "sip/msg.h"
 #include "sip/uri.h"
 
-enum { ROUNDS = 3 };
+enum { ROUNDS = 5 };
 static const double SECS = 1.0;
 
 struct input {

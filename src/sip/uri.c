@@ -139,12 +139,13 @@ static size_t find(struct sip_pl s, const char *set)
  */
 static bool item_next(struct sip_pl *cur, char sep, struct sip_pl *item)
 {
-	char set[2] = { sep, '\0' };
+	const char *hit;
 	size_t n;
 
 	if (!cur->p)
 		return false;
-	n = find(*cur, set);
+	hit = cur->len ? memchr(cur->p, sep, cur->len) : NULL;
+	n = hit ? (size_t)(hit - cur->p) : cur->len;
 	*item = sub(*cur, 0, n);
 	if (n < cur->len)
 		*cur = sub(*cur, n + 1, cur->len);
@@ -229,33 +230,28 @@ static bool is_ipv4(struct sip_pl h)
 	return i == h.len;
 }
 
-/* domainlabel / toplabel: alphanum, inner '-' allowed. */
-static bool is_label(struct sip_pl l)
-{
-	size_t i;
-
-	if (!l.len || !is_alnum(l.p[0]) || !is_alnum(l.p[l.len - 1]))
-		return false;
-	for (i = 1; i < l.len; i++)
-		if (!is_alnum(l.p[i]) && l.p[i] != '-')
-			return false;
-	return true;
-}
-
+/* hostname = *( domainlabel "." ) toplabel [ "." ], in one pass. */
 static bool is_hostname(struct sip_pl h)
 {
-	struct sip_pl cur = h, label, last = { NULL, 0 };
+	size_t n = h.len, start = 0;
 
-	if (h.len && h.p[h.len - 1] == '.')
-		cur.len--;
-	if (!cur.len)
+	if (n && h.p[n - 1] == '.')
+		n--;
+	if (!n)
 		return false;
-	while (item_next(&cur, '.', &label)) {
-		if (!is_label(label))
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || h.p[i] == '.') {
+			/* a label: alphanum at both ends, inner '-' allowed */
+			if (i == start || !is_alnum(h.p[start]) || !is_alnum(h.p[i - 1]))
+				return false;
+			if (i < n)
+				start = i + 1;
+		} else if (!is_alnum(h.p[i]) && h.p[i] != '-') {
 			return false;
-		last = label;
+		}
 	}
-	return is_alpha(last.p[0]);
+	/* toplabel starts with a letter */
+	return is_alpha(h.p[start]);
 }
 
 /* IPv6address (brackets excluded) into @a. 0 or EBADMSG. */

@@ -10,7 +10,8 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECS  ?= 60
 
 # Packages per purpose (DESIGN.md lists why each is there).
-PKGS_BUILD = cmake make gcc pkg-config libcmocka-dev libuv1-dev libyaml-dev
+PKGS_BUILD = cmake make gcc pkg-config libcmocka-dev libuv1-dev libyaml-dev libssl-dev sip-tester tshark python3 \
+             libsqlite3-dev libhiredis-dev redis-server
 PKGS_FUZZ  = clang libclang-rt-14-dev
 PKGS_BENCH = libosip2-dev
 
@@ -23,6 +24,8 @@ define need_pkgs
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "wireshark-common wireshark-common/install-setuid boolean false" \
+	    | $$SUDO debconf-set-selections; \
 	  $$SUDO $(APT) update -qq && $$SUDO $(APT) install -y -qq $$missing >/dev/null; \
 	fi
 endef
@@ -39,13 +42,11 @@ build: deps
 	  -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
+# sipd runs in the foreground, logging on stderr; Ctrl-C (SIGINT) stops it
+# gracefully, SIGHUP reloads etc/sipd.yaml.
 run: build
-	@if [ -x $(BUILD)/apps/sipd/sipd ]; then \
-	  mkdir -p var && exec $(BUILD)/apps/sipd/sipd -c etc/sipd.yaml; \
-	else \
-	  echo "sipd: the daemon is not built yet (see docs/architecture.md, issue 3);"; \
-	  echo "the library and its tests are: run 'make test'."; \
-	fi
+	mkdir -p var
+	exec $(BUILD)/apps/sipd/sipd -c etc/sipd.yaml
 
 # Tests run on the ASan/UBSan build with warnings as errors.
 test: deps

@@ -35,8 +35,9 @@ static void usage(FILE *f)
 	      "  -c, --config FILE   configuration file (YAML, see etc/sipd.yaml)\n"
 	      "      --check-config  validate the configuration, print 'FILE: ok'\n"
 	      "                      or 'FILE:LINE: what is wrong' and exit\n"
-	      "      --trace         record messages in the trace ring\n"
-	      "                      (sets trace.enabled)\n"
+	      "      --trace         print every SIP message sent and received on\n"
+	      "                      stderr and keep it in the trace ring (sets\n"
+	      "                      trace.enabled, kept across reloads)\n"
 	      "  -h, --help          show this help\n"
 	      "  -V, --version       show the version\n"
 	      "\n"
@@ -107,8 +108,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	if (o.trace)
+	if (o.trace) {
 		sd.cfg->trace.enabled = true;
+		sd.trace_cli = true;
+	}
 
 	if (o.check) {
 		printf("%s: ok\n", o.config);

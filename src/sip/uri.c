@@ -122,11 +122,17 @@ static struct sip_pl sub(struct sip_pl s, size_t from, size_t to)
 	return (struct sip_pl){ s.p + from, to - from };
 }
 
-/* Index of the first byte of @s that is in @set, or s.len. */
+/* Index of the first byte of @s that is in @set, or s.len. Most sets are
+ * one character: memchr, which is vectorised. */
 static size_t find(struct sip_pl s, const char *set)
 {
 	size_t i;
 
+	if (set[0] && !set[1]) {
+		const char *hit = s.len ? memchr(s.p, set[0], s.len) : NULL;
+
+		return hit ? (size_t)(hit - s.p) : s.len;
+	}
 	for (i = 0; i < s.len; i++)
 		if (in_set((unsigned char)s.p[i], set))
 			break;

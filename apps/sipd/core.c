@@ -4,6 +4,8 @@
  * §16.3 checks; the rules and their order are listed in core.h.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sip/addr.h"
@@ -300,6 +302,47 @@ void sipd_core_request(struct sip_txn *st, struct sip_msg *m, void *arg)
 	}
 	rq.src = &x->src;
 	answer(sd, &rq);
+}
+
+/* §8.2.7: a stateless UAS gives a request the same To tag every time it
+ * sees it; FNV-1a over the transaction's identifiers is enough for that
+ * (the tag creates no dialog). */
+static void stateless_tag(struct sip_msg *m, char *out, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	struct sip_msg_keys k;
+
+	if (sip_msg_keys(m, &k)) {
+		snprintf(out, n, "0");
+		return;
+	}
+	const struct sip_pl parts[] = { k.callid, k.from_tag, k.branch, k.via };
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (size_t j = 0; j < parts[i].len; j++)
+			h = (h ^ (unsigned char)parts[i].p[j]) * 1099511628211ull;
+	h = (h ^ k.cseq) * 1099511628211ull;
+	snprintf(out, n, "%016llx", (unsigned long long)h);
+}
+
+bool sipd_core_options_stateless(struct sipd *sd, struct sip_msg *m,
+				 const struct sip_tp_peer *src)
+{
+	struct sipd_req rq = { .m = m, .src = src, .st = NULL };
+	const struct sip_uri *u;
+	char tag[24];
+
+	/* anything unusual (malformed, stopping, Require, a To tag, not for
+	 * us) takes the stateful path and its rules */
+	if (m->mid != SIP_OPTIONS || sd->stopping || sip_msg_check(m) ||
+	    sip_msg_ruri(m, &u) || !sipd_self_uri(&sd->self, &sd->cfg->server, u) ||
+	    in_dialog(m) || sip_msg_hdr(m, SIP_HDR_REQUIRE) ||
+	    sip_msg_hdr(m, SIP_HDR_PROXY_REQUIRE))
+		return false;
+	stateless_tag(m, tag, sizeof(tag));
+	rq.totag = tag;
+	reply_with(sd, &rq, 200, add_options, NULL);
+	return true;
 }
 
 void sipd_core_stateless(struct sipd *sd, struct sip_msg *m,

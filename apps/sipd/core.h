@@ -21,7 +21,9 @@
  *      else 481 (§9.2)
  *   8. To tag (a mid-dialog request): no dialog  481 (§12.2.2)
  *   9. OPTIONS to this server (any user part)    200 + Allow, Accept,
- *      Accept-Encoding, Accept-Language, Supported (§11.2)
+ *      Accept-Encoding, Accept-Language, Supported (§11.2); an ordinary
+ *      one (no To tag, no Require) statelessly, before any transaction
+ *      (sipd_core_options_stateless, §8.2.7)
  *      OPTIONS to anything else                  404
  *  10. other methods: to the server itself (no user part)
  *                                                405 + Allow (§8.2.1)
@@ -40,6 +42,8 @@
 #ifndef SIPD_CORE_H
 #define SIPD_CORE_H
 
+#include <stdbool.h>
+
 #include "sip/transport.h"
 
 struct sip_msg;
@@ -54,6 +58,17 @@ void sipd_core_init(struct sipd *sd);
  * the transaction); @p arg is the sipd. Answers as listed above.
  */
 void sipd_core_request(struct sip_txn *st, struct sip_msg *m, void *arg);
+
+/**
+ * RFC 3261 §8.2.7: answer an ordinary OPTIONS to this server (well formed,
+ * no To tag, no Require) 200 without a transaction, with a To tag derived
+ * from the request so that a retransmission gets the same bytes; keeping
+ * a transaction for 64*T1 per OPTIONS would only cost memory. Returns
+ * false, having sent nothing, for anything else (the caller then takes
+ * the stateful path). @p m is borrowed.
+ */
+bool sipd_core_options_stateless(struct sipd *sd, struct sip_msg *m,
+				 const struct sip_tp_peer *src);
 
 /**
  * Answer request @p m (borrowed) from @p src that the transaction layer

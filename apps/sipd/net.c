@@ -256,6 +256,10 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 	int err;
 
 	sd->stats.requests_in++;
+	if (m->mid == SIP_OPTIONS && sipd_core_options_stateless(sd, m, src)) {
+		sip_msg_free(m);
+		return;
+	}
 	if (stx_prepare(sd, src)) {
 		sd->stats.dropped++;
 		sip_msg_free(m);

@@ -46,6 +46,8 @@ int sipd_reply_build(struct sipd *sd, const struct sipd_req *rq,
 
 	if (rq->st)
 		totag = sip_txn_totag(rq->st);
+	else if (rq->totag)
+		totag = rq->totag;
 	else if (sip_txn_tag_new(sd->txn, tag, sizeof(tag)))
 		totag = NULL;
 	if (!sip_msg_hdr(rq->m, SIP_HDR_VIA))

@@ -24,6 +24,8 @@ struct sipd_req {
 	const struct sip_tp_peer *src;   /* where it came from */
 	struct sip_txn *st;              /* its server transaction; NULL:
 	                                    answer statelessly */
+	const char *totag;               /* To tag of a stateless answer;
+	                                    NULL: a random one */
 };
 
 /**

@@ -21,20 +21,10 @@
 
 static struct sip_msg *msg_with(const char *hdrs)
 {
-	char text[4096];
-	struct sip_msg *m = NULL;
-	const char *why = NULL;
-	size_t len;
-	char *wire;
-
-	snprintf(text, sizeof(text),
+	return tu_msgf(
 		 "INVITE sip:bob@example.com SIP/2.0\n"
 		 "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\n%s"
 		 "Content-Length: 0\n\n", hdrs);
-	wire = tu_crlf(text, &len);
-	assert_int_equal(sip_msg_decode(&m, wire, len, NULL, 0, &why), 0);
-	free(wire);
-	return m;
 }
 
 static void pl_is(struct sip_pl pl, const char *s)

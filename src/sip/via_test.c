@@ -20,19 +20,9 @@
 
 static struct sip_msg *msg_with(const char *hdrs)
 {
-	char text[4096];
-	struct sip_msg *m = NULL;
-	const char *why = NULL;
-	size_t len;
-	char *wire;
-
-	snprintf(text, sizeof(text),
+	return tu_msgf(
 		 "OPTIONS sip:bob@example.com SIP/2.0\n%s"
 		 "Max-Forwards: 70\nContent-Length: 0\n\n", hdrs);
-	wire = tu_crlf(text, &len);
-	assert_int_equal(sip_msg_decode(&m, wire, len, NULL, 0, &why), 0);
-	free(wire);
-	return m;
 }
 
 static void pl_is(struct sip_pl pl, const char *s)

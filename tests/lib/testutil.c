@@ -1,10 +1,12 @@
 /*
  * testutil.c - helpers shared by the unit tests.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sip/msg.h"
 #include "testutil.h"
 
 char *tu_read_data(const char *rel, size_t *lenp)
@@ -49,4 +51,36 @@ char *tu_crlf(const char *text, size_t *lenp)
 	out[j] = '\0';
 	*lenp = j;
 	return out;
+}
+
+struct sip_msg *tu_msg(const char *text)
+{
+	struct sip_msg *m = NULL;
+	const char *why = "?";
+	size_t len;
+	char *wire = tu_crlf(text, &len);
+
+	if (sip_msg_decode(&m, wire, len, NULL, 0, &why)) {
+		fprintf(stderr, "tu_msg: cannot decode (%s):\n%s\n", why, text);
+		abort();
+	}
+	free(wire);
+	return m;
+}
+
+struct sip_msg *tu_msgf(const char *fmt, ...)
+{
+	enum { MAX = 65536 };
+	char *text = malloc(MAX);
+	struct sip_msg *m;
+	va_list ap;
+
+	if (!text)
+		abort();
+	va_start(ap, fmt);
+	vsnprintf(text, MAX, fmt, ap);
+	va_end(ap);
+	m = tu_msg(text);
+	free(text);
+	return m;
 }

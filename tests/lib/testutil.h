@@ -19,4 +19,18 @@ char *tu_read_data(const char *rel, size_t *lenp);
  */
 char *tu_crlf(const char *text, size_t *lenp);
 
+struct sip_msg;
+
+/**
+ * Decode the readable message @p text (LF line ends, made CRLF by
+ * tu_crlf()) into a message the caller frees with sip_msg_free(). The
+ * message keeps its own copy of the bytes. Aborts the test process when
+ * the bytes cannot be decoded at all (a message with m->err set is
+ * returned: tests of errors look at it).
+ */
+struct sip_msg *tu_msg(const char *text);
+
+/** tu_msg() of a printf-formatted text (at most 64 KiB). */
+struct sip_msg *tu_msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -25,6 +25,8 @@
 _Static_assert(sizeof(enum sipd_log_level) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_log_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_transport) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_store_backend) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_auth_algo) == sizeof(int), "enum size");
 
 /* Value names, in the order of their enums in config.h. */
 static const char *const log_levels[] = {
@@ -32,6 +34,12 @@ static const char *const log_levels[] = {
 };
 static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
+static const char *const backends[] = { "sqlite", "memory", "redis", NULL };
+static const char *const auth_algos[] = { "sha-256", "md5", NULL };
+
+/* HA1 hex lengths: MD5 and SHA-256 (RFC 7616 §3.4.2). */
+#define HA1_MD5_LEN    32
+#define HA1_SHA256_LEN 64
 
 static int check_server(struct sipd_schema_ctx *ctx, void *obj,
 			const yaml_node_t *node, int line);
@@ -41,6 +49,12 @@ static int check_transaction(struct sipd_schema_ctx *ctx, void *obj,
 			     const yaml_node_t *node, int line);
 static int check_config(struct sipd_schema_ctx *ctx, void *obj,
 			const yaml_node_t *node, int line);
+static int check_registrar(struct sipd_schema_ctx *ctx, void *obj,
+			   const yaml_node_t *node, int line);
+static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line);
+static int check_user(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line);
 
 #define SERVER(f) offsetof(struct sipd_config_server, f)
 #define LOG(f)    offsetof(struct sipd_config_log, f)
@@ -49,6 +63,11 @@ static int check_config(struct sipd_schema_ctx *ctx, void *obj,
 #define TXN(f)    offsetof(struct sipd_config_transaction, f)
 #define LIMITS(f) offsetof(struct sipd_config_limits, f)
 #define CONFIG(f) offsetof(struct sipd_config, f)
+#define STORE(f)  offsetof(struct sipd_config_store, f)
+#define REDIS(f)  offsetof(struct sipd_config_redis, f)
+#define REG(f)    offsetof(struct sipd_config_registrar, f)
+#define AUTH(f)   offsetof(struct sipd_config_auth, f)
+#define USER(f)   offsetof(struct sipd_config_user, f)
 
 static const struct sipd_schema_key domain_entry = {
 	.type = SIPD_SCHEMA_HOST,
@@ -155,6 +174,111 @@ static const struct sipd_schema_map limits_map = {
 	.keys = limits_keys,
 };
 
+static const struct sipd_schema_key redis_keys[] = {
+	{ .name = "host", .type = SIPD_SCHEMA_HOST, .offset = REDIS(host),
+	  .def = "127.0.0.1" },
+	{ .name = "port", .type = SIPD_SCHEMA_INT, .offset = REDIS(port),
+	  .min = 1, .max = 65535, .def = "6379" },
+	{ .name = "db", .type = SIPD_SCHEMA_INT, .offset = REDIS(db),
+	  .min = 0, .max = 1000000, .def = "0" },
+	{ .name = "prefix", .type = SIPD_SCHEMA_STRING, .offset = REDIS(prefix),
+	  .def = "'sipd:'" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map redis_map = {
+	.size = sizeof(struct sipd_config_redis),
+	.keys = redis_keys,
+};
+
+static const struct sipd_schema_key store_keys[] = {
+	{ .name = "backend", .type = SIPD_SCHEMA_ENUM, .offset = STORE(backend),
+	  .names = backends, .def = "sqlite" },
+	{ .name = "path", .type = SIPD_SCHEMA_STRING, .offset = STORE(path),
+	  .def = "var/sipd.db" },
+	{ .name = "redis", .type = SIPD_SCHEMA_MAP, .offset = STORE(redis),
+	  .map = &redis_map },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map store_map = {
+	.size = sizeof(struct sipd_config_store),
+	.keys = store_keys,
+};
+
+static const struct sipd_schema_key registrar_keys[] = {
+	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL, .offset = REG(enabled),
+	  .def = "false" },
+	{ .name = "domains", .type = SIPD_SCHEMA_LIST, .offset = REG(domains),
+	  .count_offset = REG(domain_count), .elem = &domain_entry },
+	{ .name = "default_expires", .type = SIPD_SCHEMA_INT,
+	  .offset = REG(default_expires), .min = 1, .max = 86400 * 7,
+	  .def = "3600" },
+	{ .name = "min_expires", .type = SIPD_SCHEMA_INT,
+	  .offset = REG(min_expires), .min = 1, .max = 86400 * 7, .def = "60" },
+	{ .name = "max_expires", .type = SIPD_SCHEMA_INT,
+	  .offset = REG(max_expires), .min = 1, .max = 86400 * 7,
+	  .def = "7200" },
+	{ .name = "max_contacts", .type = SIPD_SCHEMA_INT,
+	  .offset = REG(max_contacts), .min = 1, .max = 1000, .def = "10" },
+	{ .name = "allow_third_party", .type = SIPD_SCHEMA_BOOL,
+	  .offset = REG(allow_third_party), .def = "false" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map registrar_map = {
+	.size = sizeof(struct sipd_config_registrar),
+	.keys = registrar_keys,
+	.check = check_registrar,
+};
+
+static const struct sipd_schema_key algo_entry = {
+	.type = SIPD_SCHEMA_ENUM,
+	.names = auth_algos,
+};
+
+static const struct sipd_schema_key auth_keys[] = {
+	{ .name = "register", .type = SIPD_SCHEMA_BOOL, .offset = AUTH(register_),
+	  .def = "true" },
+	{ .name = "realm", .type = SIPD_SCHEMA_STRING, .offset = AUTH(realm) },
+	{ .name = "nonce_lifetime_s", .type = SIPD_SCHEMA_INT,
+	  .offset = AUTH(nonce_lifetime_s), .min = 10, .max = 86400,
+	  .def = "300" },
+	{ .name = "algorithms", .type = SIPD_SCHEMA_LIST,
+	  .offset = AUTH(algorithms), .count_offset = AUTH(algorithm_count),
+	  .elem = &algo_entry, .min = 1, .def = "[ sha-256, md5 ]" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map auth_map = {
+	.size = sizeof(struct sipd_config_auth),
+	.keys = auth_keys,
+	.check = check_auth,
+};
+
+static const struct sipd_schema_key user_keys[] = {
+	{ .name = "name", .type = SIPD_SCHEMA_STRING, .offset = USER(name),
+	  .required = true },
+	{ .name = "password", .type = SIPD_SCHEMA_STRING,
+	  .offset = USER(password) },
+	{ .name = "ha1_md5", .type = SIPD_SCHEMA_STRING, .offset = USER(ha1_md5) },
+	{ .name = "ha1_sha256", .type = SIPD_SCHEMA_STRING,
+	  .offset = USER(ha1_sha256) },
+	{ .name = "domain", .type = SIPD_SCHEMA_HOST, .offset = USER(domain) },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map user_map = {
+	.size = sizeof(struct sipd_config_user),
+	.keys = user_keys,
+	.check = check_user,
+};
+
+static const struct sipd_schema_key user_entry = {
+	.type = SIPD_SCHEMA_MAP,
+	.map = &user_map,
+};
+
 /* The sections; a new one is a struct in config.h, a table above and a
  * row here. */
 static const struct sipd_schema_key config_keys[] = {
@@ -173,6 +297,14 @@ static const struct sipd_schema_key config_keys[] = {
 	  .offset = CONFIG(transaction), .map = &transaction_map },
 	{ .name = "limits", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(limits),
 	  .map = &limits_map },
+	{ .name = "store", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(store),
+	  .map = &store_map },
+	{ .name = "registrar", .type = SIPD_SCHEMA_MAP,
+	  .offset = CONFIG(registrar), .map = &registrar_map },
+	{ .name = "auth", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(auth),
+	  .map = &auth_map },
+	{ .name = "users", .type = SIPD_SCHEMA_LIST, .offset = CONFIG(users),
+	  .count_offset = CONFIG(user_count), .elem = &user_entry },
 	{ .name = NULL },
 };
 
@@ -187,6 +319,18 @@ const char *sipd_transport_name(enum sipd_transport tp)
 	if ((unsigned)tp >= sizeof(transports) / sizeof(transports[0]) - 1)
 		return "?";
 	return transports[tp];
+}
+
+const char *sipd_store_backend_name(enum sipd_store_backend b)
+{
+	if ((unsigned)b >= sizeof(backends) / sizeof(backends[0]) - 1)
+		return "?";
+	return backends[b];
+}
+
+const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
+{
+	return cfg->auth.realm ? cfg->auth.realm : domain;
 }
 
 /* Line of entry @p i of list @p key in map @p node, else @p line. */
@@ -259,6 +403,122 @@ static int check_transaction(struct sipd_schema_ctx *ctx, void *obj,
 				 ctx->path, t->t2_ms);
 }
 
+/* Line of key @p key in map @p node, else @p line. */
+static int key_line(struct sipd_schema_ctx *ctx, const yaml_node_t *node,
+		    const char *key, int line)
+{
+	return sipd_yaml_line(sipd_schema_value(ctx, node, key), line);
+}
+
+/* §10.3 step 7: the default expiry lies within [min, max]. */
+static int check_registrar(struct sipd_schema_ctx *ctx, void *obj,
+			   const yaml_node_t *node, int line)
+{
+	const struct sipd_config_registrar *r = obj;
+
+	if (r->min_expires > r->max_expires)
+		return sipd_schema_error(ctx, key_line(ctx, node, "min_expires", line),
+					 "%s.min_expires (%u) must not be greater "
+					 "than %s.max_expires (%u)", ctx->path,
+					 r->min_expires, ctx->path, r->max_expires);
+	if (r->default_expires < r->min_expires ||
+	    r->default_expires > r->max_expires)
+		return sipd_schema_error(ctx,
+					 key_line(ctx, node, "default_expires", line),
+					 "%s.default_expires (%u) must lie within "
+					 "min_expires (%u) and max_expires (%u)",
+					 ctx->path, r->default_expires,
+					 r->min_expires, r->max_expires);
+	for (size_t i = 1; i < r->domain_count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_host(r->domains[i], r->domains[j]))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "domains", i, line),
+					"%s.domains[%zu] repeats %s.domains[%zu]"
+					" '%s'", ctx->path, i, ctx->path, j,
+					r->domains[j]);
+	return 0;
+}
+
+static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line)
+{
+	const struct sipd_config_auth *a = obj;
+
+	for (size_t i = 1; i < a->algorithm_count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (a->algorithms[i] == a->algorithms[j])
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "algorithms", i, line),
+					"%s.algorithms[%zu] repeats '%s'",
+					ctx->path, i, auth_algos[a->algorithms[i]]);
+	return 0;
+}
+
+static bool is_hex(const char *s, size_t len)
+{
+	if (strlen(s) != len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	return true;
+}
+
+/* A user is known by a password or by HA1s, never both: the HA1s are
+ * derived from the password, and two sources could disagree. */
+static int check_user(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line)
+{
+	const struct sipd_config_user *u = obj;
+
+	if (!u->password && !u->ha1_md5 && !u->ha1_sha256)
+		return sipd_schema_error(ctx, line, "%s needs password, or "
+					 "ha1_md5 and/or ha1_sha256", ctx->path);
+	if (u->password && (u->ha1_md5 || u->ha1_sha256))
+		return sipd_schema_error(ctx, key_line(ctx, node, "password", line),
+					 "%s: give password or HA1 hashes, not both",
+					 ctx->path);
+	if (u->ha1_md5 && !is_hex(u->ha1_md5, HA1_MD5_LEN))
+		return sipd_schema_error(ctx, key_line(ctx, node, "ha1_md5", line),
+					 "%s.ha1_md5 must be %d hex digits",
+					 ctx->path, HA1_MD5_LEN);
+	if (u->ha1_sha256 && !is_hex(u->ha1_sha256, HA1_SHA256_LEN))
+		return sipd_schema_error(ctx, key_line(ctx, node, "ha1_sha256", line),
+					 "%s.ha1_sha256 must be %d hex digits",
+					 ctx->path, HA1_SHA256_LEN);
+	return 0;
+}
+
+/* Users without a domain take the first registrar domain, else the first
+ * server domain; two entries may not name the same user. */
+static int check_users(struct sipd_schema_ctx *ctx, struct sipd_config *cfg,
+		       const yaml_node_t *node, int line)
+{
+	const char *def = cfg->registrar.domain_count ? cfg->registrar.domains[0] :
+			  cfg->server.domain_count ? cfg->server.domains[0] : NULL;
+
+	for (size_t i = 0; i < cfg->user_count; i++) {
+		struct sipd_config_user *u = &cfg->users[i];
+
+		if (!u->domain && !def)
+			return sipd_schema_error(ctx,
+				entry_line(ctx, node, "users", i, line),
+				"users[%zu] has no domain, and neither "
+				"registrar.domains nor server.domains names one", i);
+		if (!u->domain && !(u->domain = strdup(def)))
+			return ENOMEM;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(u->name, cfg->users[j].name) &&
+			    same_host(u->domain, cfg->users[j].domain))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "users", i, line),
+					"users[%zu] repeats users[%zu] '%s@%s'",
+					i, j, u->name, u->domain);
+	}
+	return 0;
+}
+
 static bool same_socket(const struct sipd_listen *a,
 			const struct sipd_listen *b)
 {
@@ -276,7 +536,7 @@ static bool same_socket(const struct sipd_listen *a,
 static int check_config(struct sipd_schema_ctx *ctx, void *obj,
 			const yaml_node_t *node, int line)
 {
-	const struct sipd_config *cfg = obj;
+	struct sipd_config *cfg = obj;
 
 	for (size_t i = 1; i < cfg->listen_count; i++) {
 		const struct sipd_listen *l = &cfg->listen[i];
@@ -291,7 +551,7 @@ static int check_config(struct sipd_schema_ctx *ctx, void *obj,
 					sipd_transport_name(l->transport),
 					l->address, l->port);
 	}
-	return 0;
+	return check_users(ctx, cfg, node, line);
 }
 
 int sipd_config_parse(struct sipd_config **cfgp, const char *name,

@@ -74,6 +74,68 @@ struct sipd_config_limits {
 	unsigned tcp_idle_timeout_s;  /**< 120 */
 };
 
+/** store.backend */
+enum sipd_store_backend {
+	SIPD_STORE_SQLITE,
+	SIPD_STORE_MEMORY,
+	SIPD_STORE_REDIS,
+};
+
+/** store.redis: where the shared Redis is. */
+struct sipd_config_redis {
+	char *host;              /**< "127.0.0.1" */
+	unsigned port;           /**< 6379 */
+	unsigned db;             /**< SELECT n; 0 */
+	char *prefix;            /**< key prefix; "sipd:" */
+};
+
+/** store: where bindings and users are kept (include/sip/store.h). */
+struct sipd_config_store {
+	enum sipd_store_backend backend;  /**< sqlite */
+	char *path;              /**< SQLite file; "var/sipd.db" */
+	struct sipd_config_redis redis;
+};
+
+/** registrar: RFC 3261 §10.3 (include/sip/registrar.h). */
+struct sipd_config_registrar {
+	bool enabled;            /**< false */
+	char **domains;          /**< domains registered here; none:
+				      server.domains */
+	size_t domain_count;
+	unsigned default_expires;  /**< s; 3600 */
+	unsigned min_expires;      /**< s; 60 (shorter: 423) */
+	unsigned max_expires;      /**< s; 7200 */
+	unsigned max_contacts;     /**< bindings per AOR; 10 */
+	bool allow_third_party;    /**< false: 403 unless the user is the AOR */
+};
+
+/** auth.algorithms entries, strongest first by default. */
+enum sipd_auth_algo {
+	SIPD_AUTH_SHA256,
+	SIPD_AUTH_MD5,
+};
+
+/** auth: digest authentication (include/sip/auth.h). */
+struct sipd_config_auth {
+	bool register_;          /**< challenge REGISTER; true (key "register") */
+	char *realm;             /**< one realm for every domain; NULL: each
+				      domain is its own realm */
+	unsigned nonce_lifetime_s;  /**< 300 */
+	enum sipd_auth_algo *algorithms;  /**< offered in this order;
+				      [sha-256, md5] */
+	size_t algorithm_count;
+};
+
+/** One users[] entry: loaded into the store at start and on SIGHUP. */
+struct sipd_config_user {
+	char *name;
+	char *password;          /**< or the HA1s below; NULL when not given */
+	char *ha1_md5;           /**< hex MD5(name:realm:password) */
+	char *ha1_sha256;        /**< hex SHA-256 of the same */
+	char *domain;            /**< NULL in the file: the first registrar
+				      domain, filled in by the loader */
+};
+
 /** A loaded configuration: every field set (defaults filled in). */
 struct sipd_config {
 	struct sipd_config_server server;
@@ -83,6 +145,11 @@ struct sipd_config {
 	size_t listen_count;
 	struct sipd_config_transaction transaction;
 	struct sipd_config_limits limits;
+	struct sipd_config_store store;
+	struct sipd_config_registrar registrar;
+	struct sipd_config_auth auth;
+	struct sipd_config_user *users;
+	size_t user_count;
 };
 
 /**
@@ -110,6 +177,12 @@ int sipd_config_parse(struct sipd_config **cfgp, const char *name,
 
 /** Free @p cfg and everything it holds. NULL is a no-op. */
 void sipd_config_free(struct sipd_config *cfg);
+
+/** "sqlite", "memory" or "redis"; "?" if out of range. */
+const char *sipd_store_backend_name(enum sipd_store_backend b);
+
+/** The realm of @p domain: auth.realm, or the domain itself. */
+const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain);
 
 /** "udp", "tcp" or "tls" (as written in the file); "?" if out of range. */
 const char *sipd_transport_name(enum sipd_transport tp);

@@ -67,6 +67,26 @@ static void assert_defaults(const struct sipd_config *cfg)
 	assert_int_equal(cfg->limits.tcp_max_connections, 1024);
 	assert_int_equal(cfg->limits.tcp_max_per_peer, 64);
 	assert_int_equal(cfg->limits.tcp_idle_timeout_s, 120);
+	assert_int_equal(cfg->store.backend, SIPD_STORE_SQLITE);
+	assert_string_equal(cfg->store.path, "var/sipd.db");
+	assert_string_equal(cfg->store.redis.host, "127.0.0.1");
+	assert_int_equal(cfg->store.redis.port, 6379);
+	assert_int_equal(cfg->store.redis.db, 0);
+	assert_string_equal(cfg->store.redis.prefix, "sipd:");
+	assert_false(cfg->registrar.enabled);
+	assert_int_equal(cfg->registrar.domain_count, 0);
+	assert_int_equal(cfg->registrar.default_expires, 3600);
+	assert_int_equal(cfg->registrar.min_expires, 60);
+	assert_int_equal(cfg->registrar.max_expires, 7200);
+	assert_int_equal(cfg->registrar.max_contacts, 10);
+	assert_false(cfg->registrar.allow_third_party);
+	assert_true(cfg->auth.register_);
+	assert_null(cfg->auth.realm);
+	assert_int_equal(cfg->auth.nonce_lifetime_s, 300);
+	assert_int_equal(cfg->auth.algorithm_count, 2);
+	assert_int_equal(cfg->auth.algorithms[0], SIPD_AUTH_SHA256);
+	assert_int_equal(cfg->auth.algorithms[1], SIPD_AUTH_MD5);
+	assert_int_equal(cfg->user_count, 0);
 }
 
 static void test_defaults(void **state)
@@ -504,6 +524,99 @@ static int fill_extra(const char *text, struct extra *x, char *err,
 	return e;
 }
 
+static void test_registrar_keys(void **state)
+{
+	struct sipd_config *cfg;
+
+	(void)state;
+	cfg = parse_ok("server: { domains: [ example.org ] }\n"
+		       "store:\n  backend: redis\n  path: /tmp/x.db\n"
+		       "  redis: { host: 127.0.0.2, port: 6380, db: 3, prefix: 't:' }\n"
+		       "registrar:\n  enabled: true\n  domains: [ a.test, b.test ]\n"
+		       "  default_expires: 600\n  min_expires: 30\n"
+		       "  max_expires: 900\n  max_contacts: 4\n"
+		       "  allow_third_party: true\n"
+		       "auth: { register: false, realm: corp, nonce_lifetime_s: 60,"
+		       " algorithms: [ md5 ] }\n"
+		       "users:\n  - { name: alice, password: secret }\n"
+		       "  - { name: bob, ha1_md5: 0123456789abcdef0123456789ABCDEF,"
+		       " domain: b.test }\n");
+	assert_int_equal(cfg->store.backend, SIPD_STORE_REDIS);
+	assert_string_equal(sipd_store_backend_name(cfg->store.backend), "redis");
+	assert_string_equal(cfg->store.path, "/tmp/x.db");
+	assert_string_equal(cfg->store.redis.host, "127.0.0.2");
+	assert_int_equal(cfg->store.redis.port, 6380);
+	assert_int_equal(cfg->store.redis.db, 3);
+	assert_string_equal(cfg->store.redis.prefix, "t:");
+	assert_true(cfg->registrar.enabled);
+	assert_int_equal(cfg->registrar.domain_count, 2);
+	assert_string_equal(cfg->registrar.domains[1], "b.test");
+	assert_int_equal(cfg->registrar.default_expires, 600);
+	assert_int_equal(cfg->registrar.min_expires, 30);
+	assert_int_equal(cfg->registrar.max_expires, 900);
+	assert_int_equal(cfg->registrar.max_contacts, 4);
+	assert_true(cfg->registrar.allow_third_party);
+	assert_false(cfg->auth.register_);
+	assert_string_equal(sipd_config_realm(cfg, "a.test"), "corp");
+	assert_int_equal(cfg->auth.nonce_lifetime_s, 60);
+	assert_int_equal(cfg->auth.algorithm_count, 1);
+	assert_int_equal(cfg->auth.algorithms[0], SIPD_AUTH_MD5);
+	assert_int_equal(cfg->user_count, 2);
+	/* no domain: the first registrar domain */
+	assert_string_equal(cfg->users[0].name, "alice");
+	assert_string_equal(cfg->users[0].password, "secret");
+	assert_string_equal(cfg->users[0].domain, "a.test");
+	assert_null(cfg->users[1].password);
+	assert_string_equal(cfg->users[1].domain, "b.test");
+	sipd_config_free(cfg);
+
+	/* without registrar.domains, users take the first server domain */
+	cfg = parse_ok("server: { domains: [ example.org ] }\n"
+		       "users: [ { name: carol, password: x } ]\n");
+	assert_string_equal(cfg->users[0].domain, "example.org");
+	assert_string_equal(sipd_config_realm(cfg, "example.org"), "example.org");
+	sipd_config_free(cfg);
+}
+
+static void test_err_registrar(void **state)
+{
+	(void)state;
+	expect_error("registrar:\n  min_expires: 900\n  max_expires: 60\n",
+		     "t.yaml:2: registrar.min_expires (900) must not be greater "
+		     "than registrar.max_expires (60)");
+	expect_error("registrar:\n  default_expires: 10\n",
+		     "t.yaml:2: registrar.default_expires (10) must lie within "
+		     "min_expires (60) and max_expires (7200)");
+	expect_error("store: { backend: mysql }\n",
+		     "t.yaml:1: store.backend must be one of sqlite, memory, "
+		     "redis");
+	expect_error("auth:\n  algorithms:\n    - md5\n    - md5\n",
+		     "t.yaml:4: auth.algorithms[1] repeats 'md5'");
+}
+
+static void test_err_users(void **state)
+{
+	(void)state;
+	expect_error("server: { domains: [ d.test ] }\nusers:\n"
+		     "  - name: alice\n",
+		     "t.yaml:3: users[0] needs password, or ha1_md5 and/or "
+		     "ha1_sha256");
+	expect_error("server: { domains: [ d.test ] }\nusers:\n"
+		     "  - name: alice\n    password: x\n    ha1_md5: "
+		     "0123456789abcdef0123456789abcdef\n",
+		     "t.yaml:4: users[0]: give password or HA1 hashes, not both");
+	expect_error("server: { domains: [ d.test ] }\nusers:\n"
+		     "  - name: alice\n    ha1_sha256: abc\n",
+		     "t.yaml:4: users[0].ha1_sha256 must be 64 hex digits");
+	expect_error("users:\n  - { name: alice, password: x }\n",
+		     "t.yaml:2: users[0] has no domain, and neither "
+		     "registrar.domains nor server.domains names one");
+	expect_error("server: { domains: [ d.test ] }\nusers:\n"
+		     "  - { name: alice, password: x }\n"
+		     "  - { name: alice, password: y, domain: D.test }\n",
+		     "t.yaml:4: users[1] repeats users[0] 'alice@D.test'");
+}
+
 static void test_schema_table(void **state)
 {
 	struct extra x;
@@ -558,6 +671,9 @@ int main(void)
 		cmocka_unit_test(test_err_empty),
 		cmocka_unit_test(test_err_duplicate_listen),
 		cmocka_unit_test(test_err_timers),
+		cmocka_unit_test(test_registrar_keys),
+		cmocka_unit_test(test_err_registrar),
+		cmocka_unit_test(test_err_users),
 		cmocka_unit_test(test_schema_table),
 		cmocka_unit_test(test_transport_name),
 	};

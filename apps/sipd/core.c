@@ -19,6 +19,7 @@
 
 #include "core.h"
 #include "net.h"
+#include "register.h"
 #include "reply.h"
 #include "sipd.h"
 
@@ -39,6 +40,8 @@ void sipd_core_init(struct sipd *sd)
 {
 	/* ACK and CANCEL are the transaction layer's and §9.2's */
 	sd->allow = BIT(SIP_OPTIONS) | BIT(SIP_ACK) | BIT(SIP_CANCEL);
+	if (sd->cfg->registrar.enabled)
+		sd->allow |= BIT(SIP_REGISTER);
 }
 
 static bool tag_supported(struct sip_pl tag)
@@ -286,7 +289,7 @@ static void answer(struct sipd *sd, const struct sipd_req *rq)
 		cancel(sd, rq);
 	else if (in_dialog(rq->m))
 		sipd_reply(sd, rq, 481, NULL);
-	else
+	else if (!sipd_register_request(sd, rq))
 		by_target(sd, rq);
 }
 

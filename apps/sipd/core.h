@@ -20,6 +20,9 @@
  *      INVITE server transaction (which gets 487 if still unanswered),
  *      else 481 (§9.2)
  *   8. To tag (a mid-dialog request): no dialog  481 (§12.2.2)
+ *   8a. REGISTER with registrar.enabled           the registrar role
+ *      (register.h: digest authentication, then §10.3), answered
+ *      asynchronously through the server transaction
  *   9. OPTIONS to this server (any user part)    200 + Allow, Accept,
  *      Accept-Encoding, Accept-Language, Supported (§11.2); an ordinary
  *      one (no To tag, no Require) statelessly, before any transaction

@@ -2,15 +2,19 @@
  * main.c - the sipd command line: options, the configuration, then either
  * check it (--check-config) or run the daemon (run.c).
  *
- * Exit status: 0 success, 1 the daemon failed, 2 bad usage or a bad
- * configuration.
+ * `sipd user ...` manages the store's users instead (usercmd.h).
+ *
+ * Exit status: 0 success, 1 the daemon (or the store) failed, 2 bad usage
+ * or a bad configuration, 3 `sipd user rm` of an unknown user.
  */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sipd.h"
+#include "usercmd.h"
 
 #ifndef SIPD_VERSION
 #define SIPD_VERSION "0.0.0"
@@ -31,6 +35,9 @@ struct opts {
 static void usage(FILE *f)
 {
 	fputs("usage: sipd -c FILE [--check-config] [--trace]\n"
+	      "       sipd user add NAME PASSWORD [--domain D] -c FILE\n"
+	      "       sipd user rm NAME [--domain D] -c FILE\n"
+	      "       sipd user list -c FILE\n"
 	      "\n"
 	      "  -c, --config FILE   configuration file (YAML, see etc/sipd.yaml)\n"
 	      "      --check-config  validate the configuration, print 'FILE: ok'\n"
@@ -41,7 +48,15 @@ static void usage(FILE *f)
 	      "  -h, --help          show this help\n"
 	      "  -V, --version       show the version\n"
 	      "\n"
-	      "Exit status: 0 ok, 1 the daemon failed, 2 bad usage or configuration.\n",
+	      "\n"
+	      "user: manage the users of the configured store (store.*): only\n"
+	      "the HA1 hashes (MD5, SHA-256) of the password for the domain's\n"
+	      "realm are kept. D defaults to the first registrar.domains entry,\n"
+	      "else the first server.domains entry. With the sqlite store a\n"
+	      "running sipd sees the change at its next start (redis: at once).\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 the daemon (or the store) failed, 2 bad usage\n"
+	      "or configuration, 3 user rm: no such user.\n",
 	      f);
 }
 
@@ -99,6 +114,8 @@ int main(int argc, char **argv)
 	char err[ERR_MAX];
 	int status;
 
+	if (argc > 1 && !strcmp(argv[1], "user"))
+		return sipd_usercmd(argc, argv);
 	status = parse_args(argc, argv, &o);
 	if (status != CONTINUE)
 		return status;

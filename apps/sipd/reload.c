@@ -9,6 +9,7 @@
 
 #include "sip/transport.h"
 
+#include "register.h"
 #include "reload.h"
 #include "sipd.h"
 #include "trace.h"
@@ -56,6 +57,80 @@ static void needs_restart(struct sipd *sd, const char *key)
 	sipd_log(&sd->log, SIPD_LOG_WARNING,
 		 "changed in the file, but applied only at restart; running "
 		 "value kept", "key", key, NULL);
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool list_same(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcasecmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static bool store_same(const struct sipd_config_store *a,
+		       const struct sipd_config_store *b)
+{
+	return a->backend == b->backend && str_same(a->path, b->path) &&
+	       str_same(a->redis.host, b->redis.host) &&
+	       a->redis.port == b->redis.port && a->redis.db == b->redis.db &&
+	       str_same(a->redis.prefix, b->redis.prefix);
+}
+
+static bool registrar_same(const struct sipd_config_registrar *a,
+			   const struct sipd_config_registrar *b)
+{
+	return a->enabled == b->enabled &&
+	       list_same(a->domains, a->domain_count, b->domains, b->domain_count) &&
+	       a->default_expires == b->default_expires &&
+	       a->min_expires == b->min_expires && a->max_expires == b->max_expires &&
+	       a->max_contacts == b->max_contacts &&
+	       a->allow_third_party == b->allow_third_party;
+}
+
+static bool auth_same(const struct sipd_config_auth *a,
+		      const struct sipd_config_auth *b)
+{
+	return a->register_ == b->register_ && str_same(a->realm, b->realm) &&
+	       a->nonce_lifetime_s == b->nonce_lifetime_s &&
+	       a->algorithm_count == b->algorithm_count &&
+	       !memcmp(a->algorithms, b->algorithms,
+		       a->algorithm_count * sizeof(*a->algorithms));
+}
+
+/* Swap section @p f of @p a and @p b (their strings go with them). */
+#define SWAP(a, b, f) do { __typeof__((a)->f) t_ = (a)->f; \
+	(a)->f = (b)->f; (b)->f = t_; } while (0)
+
+/* The registrar's sections are read by running objects (the store, the
+ * registrar, the nonce secret): they change only at restart. */
+static unsigned keep_registrar(struct sipd *sd, struct sipd_config *nc,
+			       struct sipd_config *old)
+{
+	unsigned count = 0;
+
+	if (!store_same(&old->store, &nc->store)) {
+		needs_restart(sd, "store");
+		count++;
+	}
+	if (!registrar_same(&old->registrar, &nc->registrar)) {
+		needs_restart(sd, "registrar");
+		count++;
+	}
+	if (!auth_same(&old->auth, &nc->auth)) {
+		needs_restart(sd, "auth");
+		count++;
+	}
+	SWAP(nc, old, store);
+	SWAP(nc, old, registrar);
+	SWAP(nc, old, auth);
+	return count;
 }
 
 /* Keep the running values of the restart-only sections in @p nc, so
@@ -188,12 +263,17 @@ void sipd_reload(struct sipd *sd)
 		return;
 	}
 	n = keep_restart_only(sd, nc, old);
+	n += keep_registrar(sd, nc, old);
 	n += apply_log(sd, nc, old);
 	n += apply_trace(sd, nc, old);
 	n += apply_server(sd, nc, old);
 	/* from here on everything reads the new configuration */
 	sd->cfg = nc;
 	sipd_config_free(old);
+	/* users[] is live: put again, so changed passwords take effect
+	 * (users removed from the file stay in the store: `sipd user rm`) */
+	if (nc->user_count && !sipd_register_load_users(sd, nc))
+		n++;
 	if (!n)
 		sipd_log(&sd->log, SIPD_LOG_INFO, "configuration unchanged",
 			 "file", sd->config_path, NULL);

@@ -9,7 +9,9 @@
  *                   sipd was started with --trace), trace.ring_size (the
  *                   newest entries are kept), server.name (Server
  *                   header), server.domains (what counts as this server)
- *   need a restart  listen, transaction (T1, T2, T4), limits: a change is
+ *                   users (put into the store again)
+ *   need a restart  listen, transaction (T1, T2, T4), limits, store,
+ *                   registrar, auth: a change is
  *                   logged as a warning and the running values are kept
  *
  * Each change applied is logged at info ("reloaded" with the key, old and

@@ -33,6 +33,7 @@
 #include "core.h"
 #include "drain.h"
 #include "net.h"
+#include "register.h"
 #include "reload.h"
 #include "sipd.h"
 #include "trace.h"
@@ -146,6 +147,8 @@ static int start(struct sipd *sd)
 		what = "transport";
 	else if ((err = start_transactions(sd)))
 		what = "transaction layer";
+	else if ((err = sipd_register_start(sd)))
+		return err;
 	else if ((err = sipd_net_listen(sd)))
 		return err;
 	else if ((err = sipd_self_init(&sd->self, sd->lsn, sd->nlsn)))
@@ -176,6 +179,8 @@ static void log_stopped(struct sipd *sd)
 static void teardown(struct sipd *sd)
 {
 	close_handles(sd);
+	/* before the transactions: pending REGISTERs still answer on them */
+	sipd_register_stop(sd);
 	sd->txn = sip_mem_deref(sd->txn);
 	sipd_net_release_all(sd);
 	sd->tp = sip_mem_deref(sd->tp);

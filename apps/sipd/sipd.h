@@ -9,6 +9,7 @@
  *   core.c    what sipd answers with no role enabled (RFC 3261 §8.2)
  *   reply.c   building and sending those responses
  *   self.c    "is this Request-URI this server?"
+ *   register.c  the registrar role: store, digest auth, registrar
  *   drain.c   graceful stop (SIGTERM, SIGINT)
  *   reload.c  live reconfiguration (SIGHUP)
  *   log.c, trace.c, json.c   output
@@ -29,6 +30,9 @@
 #include "log.h"
 #include "self.h"
 
+struct sip_auth;
+struct sip_registrar;
+struct sip_store;
 struct sip_txn_stack;
 struct sipd_stx;
 struct sipd_trace;
@@ -73,6 +77,13 @@ struct sipd {
 	size_t nlsn;
 	struct sipd_self self;
 	unsigned allow;            /**< methods handled: bits 1 << enum sip_method */
+
+	/* The registrar role (register.c); NULL when registrar.enabled is off. */
+	struct sip_store *store;
+	struct sip_registrar *registrar;
+	struct sip_auth *auth;     /**< NULL when auth.register is off */
+	void *auth_ctx;            /**< the REGISTER being checked, during
+	                              sip_auth_check() only */
 
 	/* Server transactions and the source of their request (net.c). */
 	struct sipd_stx *stx;      /**< list of every one bound */

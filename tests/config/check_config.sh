@@ -78,6 +78,26 @@ trace:
   - enabled: true
 YAML
 
+bad expires_order 3 "registrar.min_expires (900) must not be greater than registrar.max_expires (60)" <<'YAML'
+registrar:
+  enabled: true
+  min_expires: 900
+  max_expires: 60
+YAML
+
+bad user_no_secret 4 "users[0] needs password, or ha1_md5 and/or ha1_sha256" <<'YAML'
+server:
+  domains: [ example.test ]
+users:
+  - name: alice
+    domain: example.test
+YAML
+
+bad user_no_domain 2 "users[0] has no domain, and neither registrar.domains nor server.domains names one" <<'YAML'
+users:
+  - { name: alice, password: secret }
+YAML
+
 bad missing_required 2 "missing required key 'address' in listen[0]" <<'YAML'
 listen:
   - transport: tls

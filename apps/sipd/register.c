@@ -1,0 +1,482 @@
+/*
+ * register.c - the registrar role of sipd: store, digest authentication
+ * of REGISTER and the registrar, answered through the server
+ * transaction (see register.h for the order of the checks).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sip/addr.h"
+#include "sip/auth.h"
+#include "sip/authhdr.h"
+#include "sip/mem.h"
+#include "sip/msg.h"
+#include "sip/out.h"
+#include "sip/registrar.h"
+#include "sip/store.h"
+#include "sip/txn.h"
+#include "sip/uri.h"
+
+#include "register.h"
+#include "reply.h"
+#include "sipd.h"
+
+/* Longest user name or domain looked up in the store. */
+#define NAME_MAX_LEN 256
+
+/* One REGISTER between its arrival and its answer. */
+struct reg_ctx {
+	struct sipd *sd;
+	struct sip_txn *st;          /* a reference we hold */
+	struct sip_msg *m;           /* the transaction's request */
+	struct sip_tp_peer src;      /* src.conn: a reference we hold */
+	struct sipd_req rq;          /* points at the fields above */
+	char domain[NAME_MAX_LEN];   /* the To host, lower case */
+	char username[NAME_MAX_LEN]; /* from the credentials */
+	char realm[SIP_AUTH_REALM_MAX + 1];
+	char ha1_md5[SIP_AUTH_HEX_SIZE];     /* "" when unknown */
+	char ha1_sha256[SIP_AUTH_HEX_SIZE];
+};
+
+static void ctx_destroy(void *arg)
+{
+	struct reg_ctx *c = arg;
+
+	sip_mem_deref(c->src.conn);
+	sip_mem_deref(c->st);
+}
+
+static struct reg_ctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
+{
+	struct reg_ctx *c = sip_mem_zalloc(sizeof(*c), ctx_destroy);
+
+	if (!c)
+		return NULL;
+	c->sd = sd;
+	c->st = sip_mem_ref(rq->st);
+	c->m = rq->m;
+	c->src = *rq->src;
+	c->src.conn = sip_mem_ref(rq->src->conn);
+	c->rq.m = c->m;
+	c->rq.src = &c->src;
+	c->rq.st = c->st;
+	return c;
+}
+
+/* ---- answers ---- */
+
+static void answer_bare(struct reg_ctx *c, uint16_t scode, const char *reason)
+{
+	sipd_reply(c->sd, &c->rq, scode, reason);
+}
+
+/* 401 with a challenge per configured algorithm (RFC 8760 §2.4). */
+static void challenge(struct reg_ctx *c, bool stale)
+{
+	struct sipd *sd = c->sd;
+	struct sip_out *o;
+	int err = sipd_reply_build(sd, &c->rq, 401, NULL, &o);
+
+	if (err) {
+		sd->stats.dropped++;
+		return;
+	}
+	err = sip_auth_challenge(sd->auth, o, SIP_HDR_WWW_AUTHENTICATE,
+				 sip_pl_str(c->realm), stale);
+	if (err) {
+		/* a 401 without its challenges would be useless */
+		sip_out_free(o);
+		answer_bare(c, 500, NULL);
+		return;
+	}
+	if (sipd_reply_send(sd, &c->rq, o, 401))
+		sd->stats.dropped++;
+	sip_out_free(o);
+}
+
+static int build_h(void *arg, uint16_t scode, const char *reason,
+		   struct sip_out **op)
+{
+	struct reg_ctx *c = arg;
+
+	return sipd_reply_build(c->sd, &c->rq, scode, reason, op);
+}
+
+static void on_registrar(void *arg, struct sip_out *resp, uint16_t scode)
+{
+	struct reg_ctx *c = arg;
+
+	if (resp) {
+		if (sipd_reply_send(c->sd, &c->rq, resp, scode))
+			c->sd->stats.dropped++;
+		sip_out_free(resp);
+	} else {
+		answer_bare(c, scode, NULL);
+	}
+	sip_mem_deref(c);
+}
+
+/* Hand the request to the registrar, authenticated as c->username when
+ * @p authed. Consumes the caller's reference on @p c. */
+static void to_registrar(struct reg_ctx *c, bool authed)
+{
+	struct sip_user u = { .username = c->username, .domain = c->domain };
+	struct sip_reg_req rr = {
+		.m = c->m, .user = authed ? &u : NULL, .src = &c->src,
+		.build = build_h, .build_arg = c,
+	};
+
+	if (!sip_registrar_handle(c->sd->registrar, &rr, on_registrar, c))
+		return;   /* on_registrar releases c */
+	answer_bare(c, 500, NULL);
+	sip_mem_deref(c);
+}
+
+/* ---- authentication ---- */
+
+static bool pl_is(struct sip_pl pl, const char *s)
+{
+	return strlen(s) == pl.len && !memcmp(pl.p, s, pl.len);
+}
+
+static int lookup_h(void *arg, struct sip_pl user, struct sip_pl realm,
+		    enum sip_auth_algo algo, char ha1[SIP_AUTH_HEX_SIZE])
+{
+	struct reg_ctx *c = arg;
+	const char *h = algo == SIP_AUTH_ALGO_SHA256 ? c->ha1_sha256 :
+			algo == SIP_AUTH_ALGO_MD5 ? c->ha1_md5 : "";
+
+	/* the HA1s were fetched for c->username in c->realm only */
+	if (!*h || !pl_is(user, c->username) || !pl_is(realm, c->realm))
+		return ENOENT;
+	memcpy(ha1, h, strlen(h) + 1);
+	return 0;
+}
+
+/* sip_auth_check() with the HA1s in @p c, then the verdict. Consumes the
+ * caller's reference on @p c. */
+static void check(struct reg_ctx *c)
+{
+	struct sipd *sd = c->sd;
+	struct sip_auth_result r;
+	int err;
+
+	sd->auth_ctx = c;
+	err = sip_auth_check(sd->auth, c->m, SIP_HDR_AUTHORIZATION,
+			     sip_pl_str(c->realm), &c->src.remote.u.sa, &r);
+	sd->auth_ctx = NULL;
+	if (err == EBADMSG)
+		answer_bare(c, 400, c->m->err ? c->m->err : "Bad Authorization header");
+	else if (err)
+		answer_bare(c, 500, NULL);
+	else if (r.status == SIP_AUTH_FORBIDDEN)
+		answer_bare(c, 403, NULL);
+	else if (r.status == SIP_AUTH_CHALLENGE)
+		challenge(c, r.stale);
+	else {
+		to_registrar(c, true);
+		return;
+	}
+	sip_mem_deref(c);
+}
+
+static void on_user(void *arg, int err, const struct sip_user *u)
+{
+	struct reg_ctx *c = arg;
+
+	if (err == ECANCELED) {
+		sip_mem_deref(c);
+		return;
+	}
+	if (err && err != ENOENT) {
+		answer_bare(c, 500, NULL);
+		sip_mem_deref(c);
+		return;
+	}
+	if (u && u->ha1_md5)
+		snprintf(c->ha1_md5, sizeof(c->ha1_md5), "%s", u->ha1_md5);
+	if (u && u->ha1_sha256)
+		snprintf(c->ha1_sha256, sizeof(c->ha1_sha256), "%s", u->ha1_sha256);
+	check(c);
+}
+
+/* The authentication step. Consumes the caller's reference on @p c. */
+static void authenticate(struct reg_ctx *c)
+{
+	const struct sip_credentials *first, *cr;
+	int err = sip_msg_credentials(c->m, SIP_HDR_AUTHORIZATION, &first);
+
+	if (err == EBADMSG) {
+		answer_bare(c, 400, c->m->err ? c->m->err : "Bad Authorization header");
+		sip_mem_deref(c);
+		return;
+	}
+	cr = err ? NULL : sip_credentials_find(first, sip_pl_str(c->realm));
+	if (!cr || !cr->username.len || cr->username.len >= sizeof(c->username)) {
+		check(c);   /* no credentials for us: a challenge */
+		return;
+	}
+	sip_pl_strcpy(cr->username, c->username, sizeof(c->username));
+	if (sip_store_user_get(c->sd->store, c->username, c->domain, on_user, c)) {
+		answer_bare(c, 500, NULL);
+		sip_mem_deref(c);
+	}
+}
+
+/* ---- the REGISTER path ---- */
+
+static bool in_list(char **v, size_t n, struct sip_pl host)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i]) == host.len && !strncasecmp(v[i], host.p, host.len))
+			return true;
+	return false;
+}
+
+/* Is @p host a registrar domain? registrar.domains when set, else this
+ * server (server.domains and our addresses). */
+static bool our_domain(struct sipd *sd, struct sip_pl host, enum sip_host_type type)
+{
+	const struct sipd_config_registrar *r = &sd->cfg->registrar;
+
+	if (r->domain_count)
+		return in_list(r->domains, r->domain_count, host);
+	return sipd_self_host(&sd->self, &sd->cfg->server, host, type);
+}
+
+/* The type of a bare host: IPv6 has a colon, IPv4 only digits and dots. */
+static enum sip_host_type host_type(struct sip_pl host)
+{
+	if (memchr(host.p, ':', host.len))
+		return SIP_HOST_IPV6;
+	for (size_t i = 0; i < host.len; i++)
+		if (!strchr("0123456789.", host.p[i]))
+			return SIP_HOST_NAME;
+	return SIP_HOST_IPV4;
+}
+
+static bool domain_h(void *arg, struct sip_pl host)
+{
+	struct sipd *sd = arg;
+
+	if (sd->cfg->registrar.domain_count)
+		return false;
+	return sipd_self_host(&sd->self, &sd->cfg->server, host, host_type(host));
+}
+
+static bool third_party_h(void *arg, const char *to_aor, const char *from_aor,
+			  const struct sip_user *user)
+{
+	struct sipd *sd = arg;
+
+	(void)to_aor;
+	(void)from_aor;
+	(void)user;
+	return sd->cfg->registrar.allow_third_party;
+}
+
+bool sipd_register_request(struct sipd *sd, const struct sipd_req *rq)
+{
+	const struct sip_uri *ruri;
+	const struct sip_addr *to;
+	struct reg_ctx *c;
+
+	if (!sd->registrar || rq->m->mid != SIP_REGISTER || !rq->st)
+		return false;
+	c = ctx_new(sd, rq);
+	if (!c) {
+		sipd_reply(sd, rq, 500, NULL);
+		return true;
+	}
+	/* not for us, or malformed: the registrar says which (404, 400) */
+	if (!sd->auth || sip_msg_ruri(rq->m, &ruri) || sip_msg_to(rq->m, &to) ||
+	    !our_domain(sd, ruri->host, ruri->host_type) ||
+	    to->uri.host.len >= sizeof(c->domain)) {
+		to_registrar(c, false);
+		return true;
+	}
+	sip_pl_strcpy(to->uri.host, c->domain, sizeof(c->domain));
+	for (char *p = c->domain; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	snprintf(c->realm, sizeof(c->realm), "%s",
+		 sipd_config_realm(sd->cfg, c->domain));
+	authenticate(c);
+	return true;
+}
+
+/* ---- start, stop, users ---- */
+
+static void store_log(void *arg, const char *line)
+{
+	struct sipd *sd = arg;
+
+	sipd_log(&sd->log, SIPD_LOG_WARNING, "store", "detail", line, NULL);
+}
+
+static void user_done(void *arg, int err)
+{
+	struct sipd *sd = arg;
+
+	if (err && err != ECANCELED)
+		sipd_log(&sd->log, SIPD_LOG_ERROR, "user not stored",
+			 "error", strerror(err), NULL);
+}
+
+static int put_user(struct sipd *sd, const struct sipd_config *cfg,
+		    const struct sipd_config_user *cu)
+{
+	char md5[SIP_AUTH_HEX_SIZE], sha[SIP_AUTH_HEX_SIZE];
+	struct sip_user u = {
+		.username = cu->name, .domain = cu->domain,
+		.ha1_md5 = cu->ha1_md5, .ha1_sha256 = cu->ha1_sha256,
+	};
+	int err;
+
+	if (cu->password) {
+		struct sip_pl realm = sip_pl_str(sipd_config_realm(cfg, cu->domain));
+
+		err = sip_auth_ha1(SIP_AUTH_ALGO_MD5, sip_pl_str(cu->name), realm,
+				   sip_pl_str(cu->password), md5);
+		if (!err)
+			err = sip_auth_ha1(SIP_AUTH_ALGO_SHA256, sip_pl_str(cu->name),
+					   realm, sip_pl_str(cu->password), sha);
+		if (err)
+			return err;
+		u.ha1_md5 = md5;
+		u.ha1_sha256 = sha;
+	}
+	return sip_store_user_put(sd->store, &u, user_done, sd);
+}
+
+int sipd_register_load_users(struct sipd *sd, const struct sipd_config *cfg)
+{
+	int err;
+
+	if (!sd->store)
+		return 0;
+	for (size_t i = 0; i < cfg->user_count; i++) {
+		err = put_user(sd, cfg, &cfg->users[i]);
+		if (err) {
+			sipd_log(&sd->log, SIPD_LOG_ERROR, "user not stored",
+				 "user", cfg->users[i].name, "error", strerror(err),
+				 NULL);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void sipd_register_store_conf(const struct sipd_config *cfg,
+			      struct sip_store_conf *c)
+{
+	const struct sipd_config_store *s = &cfg->store;
+
+	memset(c, 0, sizeof(*c));
+	c->backend = sipd_store_backend_name(s->backend);
+	c->sqlite_path = s->path;
+	c->redis_host = s->redis.host;
+	c->redis_port = (uint16_t)s->redis.port;
+	c->redis_db = s->redis.db;
+	c->redis_prefix = s->redis.prefix;
+}
+
+static int open_store(struct sipd *sd)
+{
+	struct sip_store_conf c;
+
+	sipd_register_store_conf(sd->cfg, &c);
+	c.log = store_log;
+	c.log_arg = sd;
+	return sip_store_open(&sd->store, &sd->loop, &c);
+}
+
+/* sip_auth_lookup_h: the credentials fetched for the request being
+ * checked (sip_auth_check() runs synchronously inside check()). */
+static int register_lookup(void *arg, struct sip_pl user, struct sip_pl realm,
+			 enum sip_auth_algo algo, char ha1[SIP_AUTH_HEX_SIZE])
+{
+	struct sipd *sd = arg;
+
+	if (!sd->auth_ctx)
+		return ENOENT;
+	return lookup_h(sd->auth_ctx, user, realm, algo, ha1);
+}
+
+static int start_auth(struct sipd *sd)
+{
+	const struct sipd_config_auth *a = &sd->cfg->auth;
+	struct sip_auth_config c = {
+		.lookup = register_lookup, .lookup_arg = sd,
+		.nonce_ttl = a->nonce_lifetime_s,
+	};
+
+	for (size_t i = 0; i < a->algorithm_count && i < SIP_AUTH_ALGOS_MAX; i++)
+		c.algos[i] = a->algorithms[i] == SIPD_AUTH_MD5 ?
+			SIP_AUTH_ALGO_MD5 : SIP_AUTH_ALGO_SHA256;
+	return sip_auth_alloc(&sd->auth, &c);
+}
+
+static int start_registrar(struct sipd *sd)
+{
+	const struct sipd_config_registrar *r = &sd->cfg->registrar;
+	const struct sipd_config_server *srv = &sd->cfg->server;
+	char **list = r->domain_count ? r->domains : srv->domains;
+	size_t n = r->domain_count ? r->domain_count : srv->domain_count;
+	const char **domains = calloc(n + 1, sizeof(*domains));
+	struct sip_registrar_conf c = {
+		.is_local = domain_h, .domain_arg = sd,
+		.default_expires = r->default_expires,
+		.min_expires = r->min_expires,
+		.max_expires = r->max_expires,
+		.max_contacts = r->max_contacts,
+		.third_party = third_party_h, .policy_arg = sd,
+	};
+	int err;
+
+	if (!domains)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		domains[i] = list[i];
+	c.domains = domains;
+	err = sip_registrar_alloc(&sd->registrar, sd->store, &c);
+	free(domains);
+	return err;
+}
+
+int sipd_register_start(struct sipd *sd)
+{
+	const char *what = NULL;
+	int err = 0;
+
+	if (!sd->cfg->registrar.enabled)
+		return 0;
+	if ((err = open_store(sd)))
+		what = "store";
+	else if (sd->cfg->auth.register_ && (err = start_auth(sd)))
+		what = "authentication";
+	else if ((err = start_registrar(sd)))
+		what = "registrar";
+	else if ((err = sipd_register_load_users(sd, sd->cfg)))
+		what = "users";
+	if (err) {
+		sipd_log(&sd->log, SIPD_LOG_ERROR, "cannot start", "step", what,
+			 "error", strerror(err), "backend",
+			 sipd_store_backend_name(sd->cfg->store.backend), NULL);
+		return err;
+	}
+	sipd_log(&sd->log, SIPD_LOG_INFO, "registrar on", "store",
+		 sip_store_backend(sd->store), "auth",
+		 sd->auth ? "register" : "off", NULL);
+	return 0;
+}
+
+void sipd_register_stop(struct sipd *sd)
+{
+	sd->registrar = sip_mem_deref(sd->registrar);
+	sd->store = sip_mem_deref(sd->store);
+	sd->auth = sip_mem_deref(sd->auth);
+}

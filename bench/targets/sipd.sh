@@ -3,6 +3,10 @@
 #   sipd.sh start|stop|info
 # start: sipd (release build, LTO) on 127.0.0.1:5060 UDP and TCP, pinned to
 # $BENCH_CPU, runtime files in /tmp/bench-sipd/, main PID as the last line.
+# $BENCH_SCENARIO picks the roles: every scenario has the registrar on
+# (SQLite persistence, a fresh file per start); register-auth adds digest
+# authentication with the users of $BENCH_USERS (MD5, realm 127.0.0.1,
+# as the harness's SIPp scenario answers only MD5).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN=/tmp/bench-sipd
@@ -38,6 +42,9 @@ start() {
 		make -C "$ROOT" build >"$RUN/build.log" 2>&1 || {
 			echo "sipd.sh: build failed, see $RUN/build.log" >&2; exit 1; }
 	fi
+	rm -f "$RUN"/sipd.db*
+	auth=false
+	[ "${BENCH_SCENARIO:-}" = register-auth ] && auth=true
 	cat >"$RUN/sipd.yaml" <<YAML
 server:
   name: sipd-bench
@@ -49,14 +56,30 @@ trace:
 listen:
   - { transport: udp, address: 127.0.0.1, port: 5060 }
   - { transport: tcp, address: 127.0.0.1, port: 5060 }
+store:
+  backend: sqlite
+  path: $RUN/sipd.db
+registrar:
+  enabled: true
+  max_expires: 7200
+auth:
+  register: $auth
+  algorithms: [ md5 ]
 YAML
+	if [ "$auth" = true ] && [ -n "${BENCH_USERS:-}" ]; then
+		# the users CSV: "SEQUENTIAL", then "user;password;..." lines
+		awk -F';' 'NR > 1 && NF >= 2 {
+			if (!n++) print "users:"
+			printf "  - { name: %s, password: %s, domain: 127.0.0.1 }\n", $1, $2
+		}' "$BENCH_USERS" >>"$RUN/sipd.yaml"
+	fi
 	taskset -c "$CPU" "$BIN" -c "$RUN/sipd.yaml" >"$LOGDIR/sipd.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$RUN/sipd.pid"
 	i=0
 	while ! probe; do
 		i=$((i + 1))
-		if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 50 ]; then
+		if ! kill -0 "$pid" 2>/dev/null || [ $i -ge 600 ]; then
 			echo "sipd.sh: sipd did not start (see $LOGDIR/sipd.log)" >&2
 			kill "$pid" 2>/dev/null || true
 			exit 1

@@ -317,7 +317,9 @@ void sip_txn_set_handler(struct sip_txn *t, sip_txn_h *h, void *arg);
 /**
  * The transaction's request: for a server transaction the one received,
  * for a client transaction a decoded copy of the one sent. Valid as long
- * as @p t.
+ * as @p t, except that a non-INVITE server transaction over UDP frees it
+ * once it is Completed and the TU's call has returned (it would otherwise
+ * be held for Timer J, 64*T1): NULL from then on.
  */
 struct sip_msg *sip_txn_msg(const struct sip_txn *t);
 

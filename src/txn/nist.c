@@ -106,6 +106,11 @@ static void assert_invariants(const struct sip_txn *t)
 	(void)j;
 }
 
+static void on_shed(void *arg)
+{
+	txn_shed_request(arg);
+}
+
 static void set_state(struct sip_txn *t, enum sip_txn_state next)
 {
 	enum sip_txn_state prev = t->state;
@@ -117,9 +122,13 @@ static void set_state(struct sip_txn *t, enum sip_txn_state next)
 	case SIP_TXN_COMPLETED:
 		sip_timer_start(txn_timers(t), &t->nist.timer_j,
 				t->reliable ? 0 : txn_64t1(t), on_timer_j, t);
+		/* after the TU's call returns: it may still read the request */
+		if (!t->reliable)
+			sip_timer_start(txn_timers(t), &t->nist.shed, 0, on_shed, t);
 		break;
 	case SIP_TXN_TERMINATED:
 		sip_timer_cancel(&t->nist.timer_j);
+		sip_timer_cancel(&t->nist.shed);
 		break;
 	default:
 		break;

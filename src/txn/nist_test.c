@@ -52,6 +52,11 @@ static void test_udp_lifecycle(void **state)
 	assert_non_null(strstr(h_last_sent(&h), ";tag="));
 	/* later responses from the TU are discarded */
 	assert_int_equal(sip_txn_reply_code(st, 500, NULL), EALREADY);
+	/* the request stays readable until the TU's call has returned, then
+	 * it is shed: Completed only needs the key and the response */
+	assert_non_null(sip_txn_msg(st));
+	h_run(&h, 2000);
+	assert_null(sip_txn_msg(st));
 	/* a retransmission gets the final; nothing unprompted */
 	h_run(&h, 3500);
 	assert_int_equal(h_recv(&h, reg, SIP_TXN_UDP), 0);

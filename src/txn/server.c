@@ -65,8 +65,11 @@ int txn_build_reply(struct sip_txn *t, uint16_t scode, const char *reason,
 		    struct txn_bytes **bp)
 {
 	struct sip_out *o;
-	int err = sip_out_reply(&o, t->req, scode, reason, scode > 100 ? t->totag : NULL);
+	int err;
 
+	if (!t->req)
+		return EPROTO;   /* shed: the transaction has answered already */
+	err = sip_out_reply(&o, t->req, scode, reason, scode > 100 ? t->totag : NULL);
 	if (err)
 		return err;
 	err = txn_bytes_print(bp, o);
@@ -161,4 +164,43 @@ int sip_txn_reply_code(struct sip_txn *st, uint16_t scode, const char *reason)
 const char *sip_txn_totag(const struct sip_txn *st)
 {
 	return st->totag;
+}
+
+/* A copy of @p in at *@p p, advancing it. */
+static struct sip_pl keep(char **p, struct sip_pl in)
+{
+	struct sip_pl out = { *p, in.len };
+
+	if (in.len)
+		memcpy(*p, in.p, in.len);
+	*p += in.len;
+	return out;
+}
+
+void txn_shed_request(struct sip_txn *t)
+{
+	const struct sip_via *v = t->via;
+	struct sip_via *copy;
+	size_t n;
+	char *p;
+
+	if (!t->req || !t->rfc3261 || t->kept)
+		return;
+	n = v->host.len + v->transport.len + t->branch.len + t->method.len;
+	copy = sip_mem_zalloc(sizeof(*copy) + n, NULL);
+	if (!copy)
+		return;
+	p = (char *)(copy + 1);
+	copy->host = keep(&p, v->host);
+	copy->host_type = v->host_type;
+	copy->port = v->port;
+	copy->has_port = v->has_port;
+	copy->transport = keep(&p, v->transport);
+	copy->branch = keep(&p, t->branch);
+	t->branch = copy->branch;
+	t->method = keep(&p, t->method);
+	t->via = copy;
+	t->kept = copy;
+	sip_msg_free(t->req);
+	t->req = NULL;
 }

@@ -201,6 +201,7 @@ static void txn_destroy(void *obj)
 
 	sip_timer_cancel(&t->notify);
 	sip_msg_free(t->req);
+	sip_mem_deref(t->kept);
 	sip_mem_deref(t->req_bytes);
 	sip_mem_deref(t->resp);
 	sip_mem_deref(t->ack);

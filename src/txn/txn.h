@@ -105,7 +105,10 @@ struct sip_txn {
 
 	/* the request and what matching reads of it */
 	struct sip_msg *req;          /* owned (server: received; client:
-	                                 decoded from req_bytes) */
+	                                 decoded from req_bytes); NULL once
+	                                 shed (txn_shed_request) */
+	void *kept;                   /* sip_mem: copies of via/branch/method
+	                                 after the request is shed */
 	const struct sip_via *via;    /* req's top Via */
 	struct sip_pl branch;         /* via->branch (may be empty) */
 	struct sip_pl method;         /* req->method */
@@ -149,6 +152,8 @@ struct sip_txn {
 		} ist;
 		struct {
 			struct sip_timer timer_j;
+			struct sip_timer shed;   /* not RFC: frees the request
+			                            once Completed (txn_shed) */
 		} nist;
 	};
 };
@@ -212,6 +217,17 @@ void txn_count_timeout(struct sip_txn *t);
  * The matching key of @p m: top Via, CSeq. 0 or EBADMSG (ENOMEM).
  */
 int txn_key_of(struct sip_txn_stack *s, struct sip_msg *m, struct txn_key *k);
+
+/**
+ * Free the request of a Completed non-INVITE server transaction that
+ * matches by RFC 3261 branch, keeping copies of what matching reads (top
+ * Via sent-by and transport, branch, method): in Completed only
+ * retransmissions are matched and answered from the stored response
+ * (§17.2.2), and Timer J keeps the transaction 64*T1 over UDP. An RFC 2543
+ * transaction (no magic cookie) keeps its request: its matching reads the
+ * whole of it. Allocation failure keeps the request (heavier, not wrong).
+ */
+void txn_shed_request(struct sip_txn *t);
 
 /** §17.2.3: the server transaction request @p m belongs to, or NULL. */
 struct sip_txn *txn_match_server(struct sip_txn_stack *s, struct sip_msg *m,

@@ -27,6 +27,7 @@ struct op {
 	bool done;
 	int err;
 	bool found;
+	size_t issued, completed;   /* import: puts in flight */
 };
 
 static void done_h(void *arg, int err)
@@ -65,24 +66,91 @@ static int wait_op(uv_loop_t *loop, struct op *o)
 	return o->err;
 }
 
+static int ha1s(const struct sipd_config *cfg, const char *name,
+		const char *password, const char *domain, char *md5, char *sha);
+
 static int add(struct sip_store *st, uv_loop_t *loop, const struct sipd_config *cfg,
 	       const char *name, const char *password, const char *domain)
 {
 	char md5[SIP_AUTH_HEX_SIZE], sha[SIP_AUTH_HEX_SIZE];
-	struct sip_pl realm = sip_pl_str(sipd_config_realm(cfg, domain));
 	struct sip_user u = { .username = name, .domain = domain,
 			      .ha1_md5 = md5, .ha1_sha256 = sha };
 	struct op o = { 0 };
-	int err;
+	int err = ha1s(cfg, name, password, domain, md5, sha);
 
-	err = sip_auth_ha1(SIP_AUTH_ALGO_MD5, sip_pl_str(name), realm,
-			   sip_pl_str(password), md5);
-	if (!err)
-		err = sip_auth_ha1(SIP_AUTH_ALGO_SHA256, sip_pl_str(name), realm,
-				   sip_pl_str(password), sha);
 	if (!err)
 		err = sip_store_user_put(st, &u, done_h, &o);
 	return err ? err : wait_op(loop, &o);
+}
+
+static int ha1s(const struct sipd_config *cfg, const char *name,
+		const char *password, const char *domain, char *md5, char *sha)
+{
+	struct sip_pl realm = sip_pl_str(sipd_config_realm(cfg, domain));
+	int err = sip_auth_ha1(SIP_AUTH_ALGO_MD5, sip_pl_str(name), realm,
+			       sip_pl_str(password), md5);
+
+	if (!err)
+		err = sip_auth_ha1(SIP_AUTH_ALGO_SHA256, sip_pl_str(name), realm,
+				   sip_pl_str(password), sha);
+	return err;
+}
+
+static void counted_h(void *arg, int err)
+{
+	struct op *o = arg;
+
+	if (err && !o->err)
+		o->err = err;
+	o->completed++;
+}
+
+/* One "name;password[;...]" line into a put; other lines are skipped (a
+ * header such as SIPp's "SEQUENTIAL"). */
+static int import_line(struct sip_store *st, const struct sipd_config *cfg,
+		       char *line, const char *domain, struct op *o)
+{
+	char md5[SIP_AUTH_HEX_SIZE], sha[SIP_AUTH_HEX_SIZE];
+	char *name = line, *password, *end;
+	struct sip_user u = { .domain = domain, .ha1_md5 = md5, .ha1_sha256 = sha };
+	int err;
+
+	password = strchr(line, ';');
+	if (!password || password == line)
+		return 0;
+	*password++ = '\0';
+	end = password + strcspn(password, ";\r\n");
+	if (end == password)
+		return 0;
+	*end = '\0';
+	if ((err = ha1s(cfg, name, password, domain, md5, sha)))
+		return err;
+	u.username = name;
+	if ((err = sip_store_user_put(st, &u, counted_h, o)))
+		return err;
+	o->issued++;
+	return 0;
+}
+
+/* Every user of @p file in one batch: the store commits the puts of one
+ * loop turn together, so 100,000 users are one transaction. */
+static int import(struct sip_store *st, uv_loop_t *loop, const struct sipd_config *cfg,
+		  const char *file, const char *domain, size_t *n)
+{
+	struct op o = { 0 };
+	char line[1024];
+	int err = 0;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return errno;
+	while (!err && fgets(line, sizeof(line), f))
+		err = import_line(st, cfg, line, domain, &o);
+	fclose(f);
+	while (o.completed < o.issued)
+		uv_run(loop, UV_RUN_ONCE);
+	*n = o.issued;
+	return err ? err : o.err;
 }
 
 static int rm(struct sip_store *st, uv_loop_t *loop, const char *name,
@@ -125,6 +193,7 @@ static int run(const struct sipd_config *cfg, const char *verb, char **args,
 	struct sip_store *st = NULL;
 	uv_loop_t loop;
 	bool found = true;
+	size_t n = 0;
 	int err, status = SIPD_USER_OK;
 
 	if (uv_loop_init(&loop))
@@ -135,6 +204,8 @@ static int run(const struct sipd_config *cfg, const char *verb, char **args,
 			err = add(st, &loop, cfg, args[0], args[1], domain);
 		else if (!strcmp(verb, "rm"))
 			err = rm(st, &loop, args[0], domain, &found);
+		else if (!strcmp(verb, "import"))
+			err = import(st, &loop, cfg, args[0], domain, &n);
 		else
 			err = list(st, &loop);
 	}
@@ -142,6 +213,8 @@ static int run(const struct sipd_config *cfg, const char *verb, char **args,
 		fprintf(stderr, "sipd user %s: store %s: %s\n", verb,
 			sipd_store_backend_name(cfg->store.backend), strerror(err));
 		status = SIPD_USER_STORE;
+	} else if (!strcmp(verb, "import")) {
+		printf("imported %zu users into %s\n", n, domain);
 	} else if (!found) {
 		fprintf(stderr, "sipd user rm: no user %s@%s\n", args[0], domain);
 		status = SIPD_USER_NOENT;
@@ -156,6 +229,7 @@ static int usage(void)
 {
 	fputs("usage: sipd user add NAME PASSWORD [--domain D] -c FILE\n"
 	      "       sipd user rm NAME [--domain D] -c FILE\n"
+	      "       sipd user import FILE [--domain D] -c FILE   (lines name;password)\n"
 	      "       sipd user list -c FILE\n", stderr);
 	return SIPD_USER_USAGE;
 }
@@ -188,7 +262,7 @@ int sipd_usercmd(int argc, char **argv)
 		return usage();
 	verb = argv[optind++];
 	need = !strcmp(verb, "add") ? 2 : !strcmp(verb, "rm") ? 1 :
-	       !strcmp(verb, "list") ? 0 : -1;
+	       !strcmp(verb, "import") ? 1 : !strcmp(verb, "list") ? 0 : -1;
 	if (need < 0)
 		return usage();
 	/* options may follow the verb and its arguments too */

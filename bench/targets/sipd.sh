@@ -67,11 +67,11 @@ auth:
   algorithms: [ md5 ]
 YAML
 	if [ "$auth" = true ] && [ -n "${BENCH_USERS:-}" ]; then
-		# the users CSV: "SEQUENTIAL", then "user;password;..." lines
-		awk -F';' 'NR > 1 && NF >= 2 {
-			if (!n++) print "users:"
-			printf "  - { name: %s, password: %s, domain: 127.0.0.1 }\n", $1, $2
-		}' "$BENCH_USERS" >>"$RUN/sipd.yaml"
+		# the users CSV ("SEQUENTIAL", then "user;password;..."): HA1s
+		# into the store in one batch
+		"$BIN" user import "$BENCH_USERS" --domain 127.0.0.1 -c "$RUN/sipd.yaml" \
+			>"$RUN/import.log" 2>&1 || {
+			echo "sipd.sh: user import failed, see $RUN/import.log" >&2; exit 1; }
 	fi
 	taskset -c "$CPU" "$BIN" -c "$RUN/sipd.yaml" >"$LOGDIR/sipd.log" 2>&1 &
 	pid=$!

@@ -1,5 +1,5 @@
 #!/bin/bash
-# usercmd.sh SIPD - `sipd user add|rm|list` against the configured store
+# usercmd.sh SIPD - `sipd user add|rm|import|list` against the configured store
 # (sqlite): exit codes of --help (0 ok, 1 store, 2 usage, 3 no such
 # user), only HA1 hashes in the database (never the password), and a
 # user added this way registers with digest once sipd starts.
@@ -41,6 +41,17 @@ else
 fi
 expect 0 "rm dave" "$SIPD" user rm dave --domain other.test -c "$IT_CFG"
 expect 3 "rm dave again" "$SIPD" user rm dave --domain other.test -c "$IT_CFG"
+# import: SIPp's users CSV shape ("SEQUENTIAL", then name;password;...)
+{ echo SEQUENTIAL
+  for i in $(seq 1 500); do printf 'imp%03d;pw%03d;[authentication];\n' "$i" "$i"; done
+} >"$IT_DIR/users.csv"
+expect 0 "import 500 users" "$SIPD" user import "$IT_DIR/users.csv" -c "$IT_CFG"
+grep -q "^imported 500 users into example.test$" "$IT_DIR/cmd.out" &&
+	it_pass "import reports 500 users" || it_fail "import said '$(cat "$IT_DIR/cmd.out")'"
+expect 0 "list after import" "$SIPD" user list -c "$IT_CFG"
+n=$(grep -c "^imp[0-9]*@example.test md5 sha-256$" "$IT_DIR/cmd.out")
+[ "$n" -eq 500 ] && it_pass "500 imported users listed" || it_fail "$n imported users listed, want 500"
+expect 1 "import of a missing file" "$SIPD" user import "$IT_DIR/nope.csv" -c "$IT_CFG"
 expect 2 "add without a password" "$SIPD" user add eve -c "$IT_CFG"
 expect 2 "unknown verb" "$SIPD" user frob -c "$IT_CFG"
 expect 2 "no -c" "$SIPD" user list
@@ -52,7 +63,12 @@ import os
 from regclient import Client
 c = Client(int(os.environ["IT_PORT"]), "carol", "example.test", "s3cret-pw")
 r, _, _ = c.register(["<sip:carol@127.0.0.1:7001>"], 600)
-print("OK" if r is not None and r.code == 200 else "carol's REGISTER: %r" % r)
+if r is None or r.code != 200:
+    print("carol's REGISTER: %r" % r)
+else:
+    c = Client(int(os.environ["IT_PORT"]), "imp042", "example.test", "pw042")
+    r, _, _ = c.register(["<sip:imp042@127.0.0.1:7002>"], 600)
+    print("OK" if r is not None and r.code == 200 else "imported user's REGISTER: %r" % r)
 PY
 )
 [ "$out" = OK ] && it_pass "a user added by the command registers" || it_fail "$out"

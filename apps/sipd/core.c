@@ -16,6 +16,7 @@
 #include "sip/tokens.h"
 #include "sip/txn.h"
 #include "sip/uri.h"
+#include "sip/via.h"
 
 #include "core.h"
 #include "net.h"
@@ -313,18 +314,23 @@ void sipd_core_request(struct sip_txn *st, struct sip_msg *m, void *arg)
 static void stateless_tag(struct sip_msg *m, char *out, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
-	struct sip_msg_keys k;
+	const struct sip_addr *from;
+	const struct sip_cseq *cs;
+	const struct sip_via *v;
+	struct sip_pl callid;
 
-	if (sip_msg_keys(m, &k)) {
+	/* sip_msg_check() typed all of these already: cached lookups */
+	if (sip_msg_via(m, &v) || sip_msg_from(m, &from) || sip_msg_cseq(m, &cs) ||
+	    sip_msg_callid(m, &callid)) {
 		snprintf(out, n, "0");
 		return;
 	}
-	const struct sip_pl parts[] = { k.callid, k.from_tag, k.branch, k.via };
+	const struct sip_pl parts[] = { callid, from->tag, v->branch, v->raw };
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		for (size_t j = 0; j < parts[i].len; j++)
 			h = (h ^ (unsigned char)parts[i].p[j]) * 1099511628211ull;
-	h = (h ^ k.cseq) * 1099511628211ull;
+	h = (h ^ cs->num) * 1099511628211ull;
 	snprintf(out, n, "%016llx", (unsigned long long)h);
 }
 

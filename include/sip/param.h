@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "sip/buf.h"
 #include "sip/pl.h"
 
 struct sip_param {
@@ -33,5 +34,12 @@ bool sip_param_exists(struct sip_pl params, const char *name);
 
 /** Check the whole parameter slice. Returns 0 or EBADMSG. */
 int sip_param_check(struct sip_pl params);
+
+/**
+ * Append every parameter of @p params as ";name" or ";name=value", without
+ * LWS; quoted values keep their quotes and escapes. Allocation failures
+ * are sticky in @p b.
+ */
+void sip_param_print(struct sip_buf *b, struct sip_pl params);
 
 #endif

@@ -356,25 +356,6 @@ static void print_dname(struct sip_buf *b, const struct sip_addr *a)
 	sip_buf_putc(b, ' ');
 }
 
-/* Parameters without LWS; quoted values keep their escapes. */
-static void print_params(struct sip_buf *b, struct sip_pl params)
-{
-	struct sip_param p;
-
-	while (sip_param_next(&params, &p) == 0) {
-		sip_buf_putc(b, ';');
-		sip_buf_pl(b, p.name);
-		if (!sip_pl_isset(&p.value))
-			continue;
-		sip_buf_putc(b, '=');
-		if (p.quoted)
-			sip_buf_putc(b, '"');
-		sip_buf_pl(b, p.value);
-		if (p.quoted)
-			sip_buf_putc(b, '"');
-	}
-}
-
 /**
  * Append @p a in name-addr form: the display name as parsed (quoted or
  * not), the URI always in <> (sip_uri_print), the parameters without LWS.
@@ -391,7 +372,7 @@ void sip_addr_print(struct sip_buf *b, const struct sip_addr *a)
 	sip_buf_putc(b, '<');
 	sip_uri_print(b, &a->uri);
 	sip_buf_putc(b, '>');
-	print_params(b, a->params);
+	sip_param_print(b, a->params);
 }
 
 /**

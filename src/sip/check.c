@@ -81,8 +81,7 @@ int sip_msg_check(struct sip_msg *m)
 	if (err == ENOENT)
 		err = 0;
 out:
-	if (err == EBADMSG && m->err && sip_pl_caseeqs(sip_pl_str(m->err),
-						       "Version Not Supported"))
+	if (err == EBADMSG && m->priv->bad_version)
 		return EPROTONOSUPPORT;
 	return err;
 }

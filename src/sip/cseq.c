@@ -86,35 +86,14 @@ static int parse_cseq(struct sip_msg *m, const struct sip_hdr *first,
 	return 0;
 }
 
-/* word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
- * "'" / "~" / "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" /
- * "]" / "?" / "{" / "}") (§25.1) */
-static bool is_word(int c)
-{
-	static const char extra[] = "()<>:\\\"/[]?{}";
-
-	if (sip_is_token(c))
-		return true;
-	for (const char *p = extra; *p; p++)
-		if (*p == c)
-			return true;
-	return false;
-}
-
-/* callid = word [ "@" word ] */
+/* callid = word [ "@" word ], the whole value */
 static int callid_decode(struct sip_pl v)
 {
-	struct sip_pl c = v, w;
+	struct sip_pl id;
 
-	if (sip_scan_span(&c, is_word, &w))
+	if (sip_scan_callid(&v, &id))
 		return EBADMSG;
-	if (c.len && c.p[0] == '@') {
-		c.p++;
-		c.len--;
-		if (sip_scan_span(&c, is_word, &w))
-			return EBADMSG;
-	}
-	return c.len ? EBADMSG : 0;
+	return v.len ? EBADMSG : 0;
 }
 
 static int parse_callid(struct sip_msg *m, const struct sip_hdr *first,

@@ -141,8 +141,10 @@ static void parse_start_line(struct sip_msg *m, struct sip_pl l)
 		parse_status_line(m, l);
 	else
 		parse_request_line(m, l);
-	if (m->version.len && !sip_pl_caseeqs(m->version, "SIP/2.0") && !m->err)
+	if (m->version.len && !sip_pl_caseeqs(m->version, "SIP/2.0") && !m->err) {
 		sip_msg_set_err(m, SIP_HDR_OTHER, "Version Not Supported");
+		m->priv->bad_version = true;
+	}
 }
 
 /* One header line "name HCOLON value" (§7.3.1) with its folds. */

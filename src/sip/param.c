@@ -71,3 +71,21 @@ int sip_param_check(struct sip_pl params)
 		;
 	return err == ENOENT ? 0 : err;
 }
+
+void sip_param_print(struct sip_buf *b, struct sip_pl params)
+{
+	struct sip_param p;
+
+	while (sip_param_next(&params, &p) == 0) {
+		sip_buf_putc(b, ';');
+		sip_buf_pl(b, p.name);
+		if (!sip_pl_isset(&p.value))
+			continue;
+		sip_buf_putc(b, '=');
+		if (p.quoted)
+			sip_buf_putc(b, '"');
+		sip_buf_pl(b, p.value);
+		if (p.quoted)
+			sip_buf_putc(b, '"');
+	}
+}

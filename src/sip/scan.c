@@ -175,6 +175,28 @@ int sip_scan_list_next(struct sip_pl *c, struct sip_pl *item)
 	return 0;
 }
 
+static bool is_word(int c)
+{
+	return sip_char_is(c, SIP_C_WORD);
+}
+
+int sip_scan_callid(struct sip_pl *c, struct sip_pl *callid)
+{
+	struct sip_pl s = *c, w;
+
+	if (sip_scan_span(&s, is_word, &w))
+		return EBADMSG;
+	if (s.len && s.p[0] == '@') {
+		s.p++;
+		s.len--;
+		if (sip_scan_span(&s, is_word, &w))
+			return EBADMSG;
+	}
+	*callid = (struct sip_pl){ c->p, (size_t)(s.p - c->p) };
+	*c = s;
+	return 0;
+}
+
 bool sip_scan_end(struct sip_pl *c)
 {
 	struct sip_pl s = *c;

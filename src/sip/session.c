@@ -224,37 +224,6 @@ void sip_session_expires_print(struct sip_buf *b, const struct sip_session_expir
 
 /* ---- Replaces ---- */
 
-/* word chars of §25.1, as in Call-ID */
-static bool is_word(int c)
-{
-	static const char extra[] = "()<>:\\\"/[]?{}";
-
-	if (sip_is_token(c))
-		return true;
-	for (const char *p = extra; *p; p++)
-		if (*p == c)
-			return true;
-	return false;
-}
-
-/* callid = word [ "@" word ] */
-static int scan_callid(struct sip_pl *c, struct sip_pl *callid)
-{
-	struct sip_pl s = *c, w;
-
-	if (sip_scan_span(&s, is_word, &w))
-		return EBADMSG;
-	if (s.len && s.p[0] == '@') {
-		s.p++;
-		s.len--;
-		if (sip_scan_span(&s, is_word, &w))
-			return EBADMSG;
-	}
-	*callid = (struct sip_pl){ c->p, (size_t)(s.p - c->p) };
-	*c = s;
-	return 0;
-}
-
 /* to-tag / from-tag: exactly once, with a token value. */
 static int tag_param(struct sip_pl params, const char *name, struct sip_pl *tag)
 {
@@ -277,7 +246,7 @@ int sip_replaces_decode(struct sip_replaces *r, struct sip_pl text)
 	struct sip_pl c = sip_pl_trim(text);
 
 	v.raw = text;
-	if (scan_callid(&c, &v.callid) || sip_typed_params(c, &v.params))
+	if (sip_scan_callid(&c, &v.callid) || sip_typed_params(c, &v.params))
 		return EBADMSG;
 	if (tag_param(v.params, "to-tag", &v.to_tag) ||
 	    tag_param(v.params, "from-tag", &v.from_tag))

@@ -21,6 +21,7 @@ struct sip_msg_priv {
 	int8_t tstate[SIP_HDR__COUNT];    /* 0 not parsed, 1 ok, -1 error */
 	const struct sip_uri *ruri;
 	int8_t ruri_state;
+	bool bad_version;                 /* m->err is the start line's version */
 };
 
 /**
@@ -75,6 +76,12 @@ int sip_scan_u32(struct sip_pl *c, uint32_t max, uint32_t *v);
  * as empty slices (callers decide whether they are legal).
  */
 int sip_scan_list_next(struct sip_pl *c, struct sip_pl *item);
+
+/**
+ * callid = word [ "@" word ] (§25.1) at the cursor; @p callid gets it.
+ * 0 or EBADMSG.
+ */
+int sip_scan_callid(struct sip_pl *c, struct sip_pl *callid);
 
 /** True when only LWS is left. */
 bool sip_scan_end(struct sip_pl *c);

@@ -338,25 +338,6 @@ int sip_msg_via(struct sip_msg *m, const struct sip_via **vp)
 	return 0;
 }
 
-/* Parameters re-printed without LWS; quoted values keep their escapes. */
-static void print_params(struct sip_buf *b, struct sip_pl params)
-{
-	struct sip_param p;
-
-	while (sip_param_next(&params, &p) == 0) {
-		sip_buf_putc(b, ';');
-		sip_buf_pl(b, p.name);
-		if (!sip_pl_isset(&p.value))
-			continue;
-		sip_buf_putc(b, '=');
-		if (p.quoted)
-			sip_buf_putc(b, '"');
-		sip_buf_pl(b, p.value);
-		if (p.quoted)
-			sip_buf_putc(b, '"');
-	}
-}
-
 /**
  * Append @p v as "SIP/2.0/<transport> <host>[:port];params", the
  * parameters re-printed without LWS. Allocation failures are sticky in @p b.
@@ -375,7 +356,7 @@ void sip_via_print(struct sip_buf *b, const struct sip_via *v)
 		sip_buf_putc(b, ':');
 		sip_buf_u32(b, v->port);
 	}
-	print_params(b, v->params);
+	sip_param_print(b, v->params);
 }
 
 /** §8.1.1.7: the branch starts with the magic cookie, case-sensitive. */

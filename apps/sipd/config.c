@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "config_dialplan.h"
 #include "scalar.h"
 #include "schema.h"
 #include "yamldoc.h"
@@ -265,6 +266,7 @@ static const struct sipd_schema_key user_keys[] = {
 	{ .name = "ha1_sha256", .type = SIPD_SCHEMA_STRING,
 	  .offset = USER(ha1_sha256) },
 	{ .name = "domain", .type = SIPD_SCHEMA_HOST, .offset = USER(domain) },
+	{ .name = "class", .type = SIPD_SCHEMA_STRING, .offset = USER(class_) },
 	{ .name = NULL },
 };
 
@@ -305,6 +307,8 @@ static const struct sipd_schema_key config_keys[] = {
 	  .map = &auth_map },
 	{ .name = "users", .type = SIPD_SCHEMA_LIST, .offset = CONFIG(users),
 	  .count_offset = CONFIG(user_count), .elem = &user_entry },
+	{ .name = "dialplan", .type = SIPD_SCHEMA_MAP,
+	  .offset = CONFIG(dialplan), .map = &sipd_config_dialplan_map },
 	{ .name = NULL },
 };
 

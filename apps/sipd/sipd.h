@@ -10,6 +10,8 @@
  *   reply.c   building and sending those responses
  *   self.c    "is this Request-URI this server?"
  *   register.c  the registrar role: store, digest auth, registrar
+ *   dialplan.c  the dial plan of the configuration; gwprobe.c probes
+ *               its gateways with OPTIONS
  *   drain.c   graceful stop (SIGTERM, SIGINT)
  *   reload.c  live reconfiguration (SIGHUP)
  *   log.c, trace.c, json.c   output
@@ -27,6 +29,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "dialplan.h"
 #include "log.h"
 #include "self.h"
 
@@ -84,6 +87,9 @@ struct sipd {
 	struct sip_auth *auth;     /**< NULL when auth.register is off */
 	void *auth_ctx;            /**< the REGISTER being checked, during
 	                              sip_auth_check() only */
+
+	/* The dial plan (dialplan.c) and its gateway probes (gwprobe.c). */
+	struct sipd_dialplan dialplan;
 
 	/* Server transactions and the source of their request (net.c). */
 	struct sipd_stx *stx;      /**< list of every one bound */

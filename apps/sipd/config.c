@@ -337,6 +337,17 @@ const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
 	return cfg->auth.realm ? cfg->auth.realm : domain;
 }
 
+const char *sipd_config_user_class(const struct sipd_config *cfg,
+				   const char *user)
+{
+	if (!user)
+		return NULL;
+	for (size_t i = 0; i < cfg->user_count; i++)
+		if (!strcmp(cfg->users[i].name, user))
+			return cfg->users[i].class_;
+	return NULL;
+}
+
 /* Line of entry @p i of list @p key in map @p node, else @p line. */
 static int entry_line(struct sipd_schema_ctx *ctx, const yaml_node_t *node,
 		      const char *key, size_t i, int line)

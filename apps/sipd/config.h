@@ -261,6 +261,13 @@ const char *sipd_store_backend_name(enum sipd_store_backend b);
 /** The realm of @p domain: auth.realm, or the domain itself. */
 const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain);
 
+/**
+ * The dial plan class of user @p user: that of the first users[] entry
+ * of that name (any domain), NULL when none or it has no class.
+ */
+const char *sipd_config_user_class(const struct sipd_config *cfg,
+				   const char *user);
+
 /** "udp", "tcp" or "tls" (as written in the file); "?" if out of range. */
 const char *sipd_transport_name(enum sipd_transport tp);
 

@@ -26,14 +26,7 @@ struct sip_route_plan *sipd_dialplan_get(const struct sipd *sd)
 const char *sipd_dialplan_caller_class(const struct sipd *sd,
 				       const char *user)
 {
-	const struct sipd_config *cfg = sd->cfg;
-
-	if (!user)
-		return NULL;
-	for (size_t i = 0; i < cfg->user_count; i++)
-		if (!strcmp(cfg->users[i].name, user))
-			return cfg->users[i].class_;
-	return NULL;
+	return sipd_config_user_class(sd->cfg, user);
 }
 
 static void log_plan(struct sipd *sd, const char *msg,

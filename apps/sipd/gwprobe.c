@@ -64,7 +64,7 @@ static struct probe *in_flight(const struct sipd_gwprobe *gp,
 			       const char *group, const char *uri)
 {
 	for (struct probe *p = gp->probes; p; p = p->next)
-		if (!strcmp(p->group, group) && !strcmp(p->uri, uri))
+		if (!p->fed && !strcmp(p->group, group) && !strcmp(p->uri, uri))
 			return p;
 	return NULL;
 }
@@ -185,21 +185,23 @@ static void on_probe(struct sip_txn *t, struct sip_txn_event *ev, void *arg)
 			return;
 		snprintf(code, sizeof(code), "%u", ev->msg->scode);
 		feed(p, alive(ev->msg->scode), code);
-		return;
+		break;
 	case SIP_TXN_EV_TIMEOUT:
 		feed(p, false, "timeout");
-		return;
+		break;
 	case SIP_TXN_EV_TRANSPORT_ERROR:
 		feed(p, false, "transport error");
-		return;
+		break;
 	case SIP_TXN_EV_TERMINATED:
 		feed(p, false, "terminated");
 		probe_free(p);
-		schedule(gp);
-		return;
+		break;
 	default:
 		return;
 	}
+	/* the next probe of that gateway is due from now on, even though
+	 * this transaction lingers (Timer K) */
+	schedule(gp);
 }
 
 /* ---- sending ---- */

@@ -19,6 +19,9 @@
  * Gateways are addressed by IP literal (sip:192.0.2.1:5060;transport=tcp);
  * a host name is not resolved yet (no RFC 3263 resolver in the library):
  * such a gateway is not probed and stays up, which is logged once.
+ * While sipd stops no probe is sent; one in flight counts as a
+ * transaction with work left, so it may hold the graceful stop until it
+ * ends or the drain deadline passes (drain.h).
  */
 #ifndef SIPD_GWPROBE_H
 #define SIPD_GWPROBE_H

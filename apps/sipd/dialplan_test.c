@@ -78,6 +78,7 @@ static const char config_text[] =
 	"        - { uri: 'sip:192.0.2.1:5080', priority: 1 }\n"
 	"        - { uri: 'sip:192.0.2.2', priority: 2 }\n"
 	"        - { uri: 'sip:gw.example.net', priority: 3 }\n"
+	"        - { uri: 'sip:192.0.2.4;transport=tcp', priority: 4 }\n"
 	"  health: { interval_ms: 1000, down_interval_ms: 500, "
 	"failures: 2, successes: 2 }\n";
 
@@ -235,10 +236,15 @@ static void test_probes(void **state)
 	assert_int_equal(sipd_dialplan_start(&f->sd), 0);
 	assert_non_null(sipd_dialplan_get(&f->sd));
 	run_to(f, 0);
-	/* both IP gateways probed at once; the host name is skipped */
+	/* both IP gateways probed at once; the host name is skipped, and
+	 * the TCP one (no TCP listener) */
 	assert_int_equal(f->nsent, 2);
 	assert_non_null(strstr(log_text(f), "warning gateway not probed, kept "
-				"up group=pstn gateway=sip:gw.example.net"));
+				"up group=pstn gateway=sip:gw.example.net "
+				"reason=\"host names are not resolved yet"));
+	assert_non_null(strstr(log_text(f), "warning gateway not probed, kept "
+				"up group=pstn gateway=\"sip:192.0.2.4;transport="
+				"tcp\" reason=\"no listener of its transport"));
 	i = last_to(f, GW1);
 	assert_true(i >= 0);
 	req = f->sent[i];
@@ -370,6 +376,30 @@ static void test_caller_class(void **state)
 	assert_null(sipd_dialplan_get(&f->sd));
 }
 
+/* A listener on 0.0.0.0: Via and From name the address the kernel sends
+ * from towards the gateway, with the listener's port. */
+static void test_wildcard_listener(void **state)
+{
+	struct fixture *f = *state;
+	struct sipd_config *nc = config(
+		"dialplan:\n"
+		"  rules: [ { name: o, destination: { group: g } } ]\n"
+		"  gateways:\n"
+		"    - { name: g, members: [ { uri: 'sip:127.0.0.1:5099' } ] }\n");
+
+	sipd_config_free(f->sd.cfg);
+	f->sd.cfg = nc;
+	assert_int_equal(sip_tp_addr_ip(&f->lsn.addr, sip_pl_str("0.0.0.0"),
+					5070), 0);
+	assert_int_equal(sipd_dialplan_start(&f->sd), 0);
+	run_to(f, 0);
+	assert_int_equal(f->nsent, 1);
+	assert_non_null(strstr(f->sent[0], "\r\nVia: SIP/2.0/UDP "
+			       "127.0.0.1:5070;branch="));
+	assert_non_null(strstr(f->sent[0], "\r\nFrom: <sip:sipd@127.0.0.1:"
+			       "5070>;tag="));
+}
+
 static void test_health_disabled(void **state)
 {
 	struct fixture *f = *state;
@@ -392,6 +422,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caller_class, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_wildcard_listener, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_health_disabled, setup,
 						teardown),

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sip/buf.h"
 #include "sip/mem.h"
@@ -232,23 +234,49 @@ static int gw_dest(const char *uri, struct sip_tp_addr *a,
 			      u.has_port ? u.port : SIP_TP_PORT);
 }
 
-/* Our address for Via and From: the listener of that transport and
- * family, as bound; a wildcard listener gives the transport's first
- * local address. Returns the listener's iface (index + 1) or 0. */
-static unsigned local_addr(struct sipd *sd, enum sip_tp_kind kind, int af,
-			   struct sip_tp_addr *out)
+/* The source address the kernel picks towards @p to (a connected UDP
+ * socket sends nothing), for a listener bound to 0.0.0.0 or ::. */
+static int source_towards(const struct sip_tp_addr *to, struct sip_tp_addr *out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = socket(sip_tp_addr_af(to), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (connect(fd, &to->u.sa, to->len) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len))
+		e = errno;
+	close(fd);
+	return e ? e : sip_tp_addr_set(out, (struct sockaddr *)&ss);
+}
+
+/* Our address for Via and From: the first listener of that transport and
+ * family, as bound (a wildcard one: the address the kernel would send
+ * from, with the listener's port). Sets *ifacep to the listener's index
+ * + 1. ENOENT when no listener fits. */
+static int local_addr(struct sipd *sd, enum sip_tp_kind kind,
+		      const struct sip_tp_addr *to, struct sip_tp_addr *out,
+		      unsigned *ifacep)
 {
 	for (size_t i = 0; i < sd->nlsn; i++) {
 		const struct sip_tp_addr *a = &sd->lsn[i].addr;
 
-		if (sd->lsn[i].kind != kind || sip_tp_addr_af(a) != af)
+		if (sd->lsn[i].kind != kind ||
+		    sip_tp_addr_af(a) != sip_tp_addr_af(to))
 			continue;
-		*out = *a;
-		return (unsigned)i + 1;
+		*ifacep = (unsigned)i + 1;
+		if (!sip_tp_addr_is_any(a)) {
+			*out = *a;
+			return 0;
+		}
+		if (source_towards(to, out))
+			return ENOENT;
+		sip_tp_addr_set_port(out, sip_tp_addr_port(a));
+		return 0;
 	}
-	if (sip_tp_laddr(sd->tp, kind, af, out))
-		memset(out, 0, sizeof(*out));
-	return 0;
+	return ENOENT;
 }
 
 static int print_options(struct sipd_gwprobe *gp, const char *uri,
@@ -309,7 +337,9 @@ static void skip_once(struct sipd_gwprobe *gp, const char *group,
 		 "gateway not probed, kept up", "group", group, "gateway", uri,
 		 "reason", why == EHOSTUNREACH ?
 		 "host names are not resolved yet: use an IP address" :
-		 why == ENOTSUP ? "transport not supported" : "bad URI", NULL);
+		 why == ENOTSUP ? "transport not supported" :
+		 why == ENOENT ? "no listener of its transport and address "
+		 "family" : "bad URI", NULL);
 }
 
 static bool is_skipped(const struct sipd_gwprobe *gp, const char *uri)
@@ -341,7 +371,10 @@ static void send_probe(struct sipd_gwprobe *gp, const char *group,
 	d.transport = kind == SIP_TP_TCP ? SIP_TXN_TCP : SIP_TXN_UDP;
 	memcpy(&d.addr, &to.u.ss, to.len);
 	d.addrlen = to.len;
-	d.iface = local_addr(sd, kind, sip_tp_addr_af(&to), &local);
+	if (local_addr(sd, kind, &to, &local, &d.iface)) {
+		skip_once(gp, group, uri, ENOENT);
+		return;
+	}
 	p = probe_new(gp, group, uri);
 	if (!p)
 		return;

@@ -100,6 +100,14 @@ static bool same_plan(const struct sip_route_plan *a,
 	return same;
 }
 
+static bool same_health(const struct sipd_dp_health *a,
+			const struct sipd_dp_health *b)
+{
+	return a->enabled == b->enabled && a->interval_ms == b->interval_ms &&
+	       a->down_interval_ms == b->down_interval_ms &&
+	       a->failures == b->failures && a->successes == b->successes;
+}
+
 bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
 {
 	struct sip_route_plan *np = NULL, *old = sd->dialplan.plan;
@@ -115,7 +123,9 @@ bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
 		return false;
 	}
 	sip_route_plan_copy_health(np, old);
-	changed = !same_plan(np, old);
+	changed = !same_plan(np, old) ||
+		  (np && !same_health(&nc->dialplan.health,
+				      &sd->cfg->dialplan.health));
 	sd->dialplan.plan = np;
 	sip_mem_deref(old);
 	if (changed) {

@@ -57,7 +57,7 @@ int sipd_dialplan_start(struct sipd *sd);
 
 /**
  * SIGHUP, with the new configuration @p nc already validated (it built a
- * plan once): build its plan, carry the gateway health over
+ * plan once), before sd->cfg becomes @p nc: build its plan, carry the gateway health over
  * (sip_route_plan_copy_health()) and swap it in whole; probes follow the
  * new gateways. When the build fails (out of memory) the running plan is
  * kept and the error logged. Returns true when the plan changed.

@@ -345,6 +345,19 @@ static void test_reload(void **state)
 			       "gateway_groups=1 probes=on"));
 	/* the same plan again: unchanged */
 	assert_false(sipd_dialplan_reload(&f->sd, nc));
+	/* only a redirect code or a probe interval: changed too */
+	nc->dialplan.health.interval_ms = 2000;
+	assert_true(sipd_dialplan_reload(&f->sd, nc));
+	assert_int_equal(sip_route_gw_health(gw(f, 0))->conf.interval_ms, 2000);
+	nc->dialplan.health.interval_ms = 1000;
+	free(nc->dialplan.rules[0].destination.group);
+	nc->dialplan.rules[0].destination.group = NULL;
+	nc->dialplan.rules[0].destination.redirect = strdup("sip:x.test");
+	nc->dialplan.rules[0].destination.code = 302;
+	assert_true(sipd_dialplan_reload(&f->sd, nc));
+	nc->dialplan.rules[0].destination.code = 301;
+	assert_true(sipd_dialplan_reload(&f->sd, nc));
+	assert_false(sip_route_gw_is_up(gw(f, 1)));
 
 	/* out of memory while building: the running plan stays */
 	p0 = sipd_dialplan_get(&f->sd);

@@ -108,7 +108,7 @@ static bool same_health(const struct sipd_dp_health *a,
 	       a->failures == b->failures && a->successes == b->successes;
 }
 
-bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
+bool sipd_dialplan_reload(struct sipd *sd, struct sipd_config *nc)
 {
 	struct sip_route_plan *np = NULL, *old = sd->dialplan.plan;
 	char err[SIP_ROUTE_ERR_MAX];
@@ -117,6 +117,12 @@ bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
 
 	e = sipd_config_dialplan_build(&nc->dialplan, &np, err, sizeof(err));
 	if (e && e != ENOENT) {
+		/* the running section goes into the new configuration, so
+		 * that sd->cfg keeps describing the plan in effect */
+		struct sipd_config_dialplan keep = nc->dialplan;
+
+		nc->dialplan = sd->cfg->dialplan;
+		sd->cfg->dialplan = keep;
 		sipd_log(&sd->log, SIPD_LOG_ERROR,
 			 "dial plan not reloaded, running plan kept", "error",
 			 e == EINVAL ? err : strerror(e), NULL);

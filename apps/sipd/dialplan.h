@@ -57,12 +57,14 @@ int sipd_dialplan_start(struct sipd *sd);
 
 /**
  * SIGHUP, with the new configuration @p nc already validated (it built a
- * plan once), before sd->cfg becomes @p nc: build its plan, carry the gateway health over
- * (sip_route_plan_copy_health()) and swap it in whole; probes follow the
- * new gateways. When the build fails (out of memory) the running plan is
- * kept and the error logged. Returns true when the plan changed.
+ * plan once), before sd->cfg becomes @p nc: build its plan, carry the
+ * gateway health over (sip_route_plan_copy_health()) and swap it in
+ * whole; probes follow the new gateways. When the build fails (out of
+ * memory) the running plan is kept, its `dialplan` section is swapped
+ * into @p nc (so that the configuration keeps describing what runs) and
+ * the error logged. Returns true when the plan changed.
  */
-bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc);
+bool sipd_dialplan_reload(struct sipd *sd, struct sipd_config *nc);
 
 /**
  * Tear-down, before the transaction stack goes: stop probing (probes in

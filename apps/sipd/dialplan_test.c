@@ -367,6 +367,11 @@ static void test_reload(void **state)
 	assert_ptr_equal(sipd_dialplan_get(&f->sd), p0);
 	assert_non_null(strstr(log_text(f), "error dial plan not reloaded, "
 			       "running plan kept"));
+	/* the sections were swapped: nc carries sd->cfg's (here the
+	 * fixture's, rule "out"), and the refused one goes with sd->cfg */
+	assert_string_equal(nc->dialplan.rules[0].name, "out");
+	assert_string_equal(f->sd.cfg->dialplan.rules[0].name, "renamed");
+	assert_int_equal(f->sd.cfg->dialplan.rules[0].destination.code, 301);
 	sipd_config_free(nc);
 
 	/* no rules any more: no plan, no probes */

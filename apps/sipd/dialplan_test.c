@@ -3,6 +3,7 @@
  * with a transaction stack whose send hook records the OPTIONS probes
  * (gwprobe.c), a virtual clock, and responses fed back through the stack.
  * Probe timing, what counts as alive (404 yes; 503, 408 and Timer F no),
+ * host names looked up on the loop before each probe,
  * down/up transitions with their log lines and counters, the plan swap
  * of a reload keeping gateway health, a reload that runs out of memory
  * keeping the running plan, and the caller classes.
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "sip/mem.h"
 #include "sip/msg.h"
@@ -34,7 +37,9 @@ struct fixture {
 	struct sipd sd;
 	struct sipd_listener lsn;
 	char *sent[SENT_MAX];     /* the probes, in order */
+	struct sip_txn_dest dst[SENT_MAX];
 	int nsent;
+	uint64_t base;            /* the loop's time at setup: time 0 */
 	uint64_t now;
 };
 
@@ -44,8 +49,8 @@ static int send_h(void *arg, const struct sip_txn_dest *dst,
 	struct fixture *f = arg;
 	char *s;
 
-	(void)dst;
 	assert_true(f->nsent < SENT_MAX);
+	f->dst[f->nsent] = *dst;
 	s = malloc(len + 1);
 	assert_non_null(s);
 	memcpy(s, bytes, len);
@@ -77,7 +82,7 @@ static const char config_text[] =
 	"      members:\n"
 	"        - { uri: 'sip:192.0.2.1:5080', priority: 1 }\n"
 	"        - { uri: 'sip:192.0.2.2', priority: 2 }\n"
-	"        - { uri: 'sip:gw.example.net', priority: 3 }\n"
+	"        - { uri: 'sip:localhost:5090', priority: 3 }\n"
 	"        - { uri: 'sip:192.0.2.4;transport=tcp', priority: 4 }\n"
 	"  health: { interval_ms: 1000, down_interval_ms: 500, "
 	"failures: 2, successes: 2 }\n";
@@ -105,10 +110,16 @@ static int setup(void **state)
 	struct sipd_config_log lc = { SIPD_LOG_DEBUG, SIPD_LOG_TEXT };
 
 	assert_non_null(f);
+	/* host name lookups run on it; the timer set starts at its time,
+	 * so that sipd_clock_sync() after a lookup moves the virtual clock
+	 * by the few real milliseconds the lookup took, or not at all */
+	assert_int_equal(uv_loop_init(&f->sd.loop), 0);
+	f->base = uv_now(&f->sd.loop);
+	f->now = f->base;
 	f->sd.cfg = config(config_text);
 	sipd_log_init(&f->sd.log, tmpfile(), &lc);
 	assert_non_null(f->sd.log.f);
-	assert_int_equal(sip_timers_alloc(&f->sd.clock.ts, 0), 0);
+	assert_int_equal(sip_timers_alloc(&f->sd.clock.ts, f->base), 0);
 	tc.timers = f->sd.clock.ts;
 	tc.send_arg = f;
 	assert_int_equal(sip_txn_stack_alloc(&f->sd.txn, &tc), 0);
@@ -126,6 +137,9 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	sipd_dialplan_stop(&f->sd);
+	/* lookups still running end here, their probes freed */
+	uv_run(&f->sd.loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&f->sd.loop), 0);
 	sip_mem_deref(f->sd.txn);
 	sip_mem_deref(f->sd.clock.ts);
 	sipd_config_free(f->sd.cfg);
@@ -136,10 +150,11 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Move the virtual clock to @p t ms after setup. */
 static void run_to(struct fixture *f, uint64_t t)
 {
-	f->now = t;
-	sip_timers_run(f->sd.clock.ts, t);
+	f->now = f->base + t;
+	sip_timers_run(f->sd.clock.ts, f->now);
 }
 
 /* The header line @p name of @p req, CRLF included, appended to @p out. */
@@ -236,12 +251,9 @@ static void test_probes(void **state)
 	assert_int_equal(sipd_dialplan_start(&f->sd), 0);
 	assert_non_null(sipd_dialplan_get(&f->sd));
 	run_to(f, 0);
-	/* both IP gateways probed at once; the host name is skipped, and
-	 * the TCP one (no TCP listener) */
+	/* both IP gateways probed at once (the host name is being looked
+	 * up: the loop has not run); not the TCP one (no TCP listener) */
 	assert_int_equal(f->nsent, 2);
-	assert_non_null(strstr(log_text(f), "warning gateway not probed, kept "
-				"up group=pstn gateway=sip:gw.example.net "
-				"reason=\"host names are not resolved yet"));
 	assert_non_null(strstr(log_text(f), "warning gateway not probed, kept "
 				"up group=pstn gateway=\"sip:192.0.2.4;transport="
 				"tcp\" reason=\"no listener of its transport"));
@@ -418,6 +430,45 @@ static void test_wildcard_listener(void **state)
 			       "5070>;tag="));
 }
 
+/* A host name is looked up before the probe, which goes to the first
+ * address of a family we listen on (here IPv4 only). Alone in its plan:
+ * the lookup's real time moves the clock a little. */
+static void test_host_name(void **state)
+{
+	struct fixture *f = *state;
+	const struct sockaddr_in *sin;
+	int i;
+
+	sipd_config_free(f->sd.cfg);
+	f->sd.cfg = config(
+		"dialplan:\n"
+		"  rules: [ { name: o, destination: { group: g } } ]\n"
+		"  gateways:\n"
+		"    - { name: g, members: [ { uri: 'sip:localhost:5090' } ] }\n"
+		"  health: { interval_ms: 1000 }\n");
+	assert_int_equal(sipd_dialplan_start(&f->sd), 0);
+	run_to(f, 0);
+	assert_int_equal(count_to(f, "sip:localhost:5090"), 0);
+	uv_run(&f->sd.loop, UV_RUN_DEFAULT);
+	i = last_to(f, "sip:localhost:5090");
+	assert_true(i >= 0);
+	sin = (const struct sockaddr_in *)&f->dst[i].addr;
+	assert_int_equal(sin->sin_family, AF_INET);
+	assert_int_equal(ntohs(sin->sin_port), 5090);
+	assert_int_equal(ntohl(sin->sin_addr.s_addr), 0x7f000001);
+	assert_non_null(strstr(f->sent[i], "\r\nTo: <sip:localhost:5090>\r\n"));
+	answer(f, i, 200);
+	assert_int_equal(f->sd.dialplan.stats.probe_failures, 0);
+	/* the next one 1000 ms later (give or take the lookup), looked
+	 * up again */
+	run_to(f, 900);
+	assert_int_equal(count_to(f, "sip:localhost:5090"), 1);
+	run_to(f, 1200);
+	assert_int_equal(count_to(f, "sip:localhost:5090"), 1);
+	uv_run(&f->sd.loop, UV_RUN_DEFAULT);
+	assert_int_equal(count_to(f, "sip:localhost:5090"), 2);
+}
+
 static void test_health_disabled(void **state)
 {
 	struct fixture *f = *state;
@@ -441,6 +492,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caller_class, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wildcard_listener, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_health_disabled, setup,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # gwhealth.sh SIPD - gateway health: sipd probes every gateway of its dial
 # plan with OPTIONS (non-INVITE client transactions). Two simulated
-# gateways (gwsim.py) on loopback UDP: A stops answering -> "gateway down"
+# gateways (gwsim.py) on loopback UDP, A named "localhost" (looked up
+# before each probe), B by address: A stops answering -> "gateway down"
 # after 2 failed probes (Timer F each) within a bounded time, answers
 # again -> "gateway up"; B answers 503 -> down after 2 probes. A SIGHUP
 # with a changed plan keeps B's health (no second "down", and B comes up
@@ -25,7 +26,7 @@ dialplan:
   gateways:
     - name: carriers
       members:
-        - { uri: "sip:127.0.0.1:$GWA", priority: 1 }
+        - { uri: "sip:localhost:$GWA", priority: 1 }
         - { uri: "sip:127.0.0.1:$GWB", priority: 2 }
   health:
     interval_ms: 200
@@ -57,9 +58,9 @@ wait_log() {
 }
 count_log() { grep -cE -- "$1" "$IT_DIR/sipd.err"; }
 probes() { [ -f "$IT_DIR/gw-$1.log" ] && wc -l <"$IT_DIR/gw-$1.log" || echo 0; }
-DOWN_A="warning gateway down group=carriers gateway=sip:127.0.0.1:$GWA "
+DOWN_A="warning gateway down group=carriers gateway=sip:localhost:$GWA "
 DOWN_B="warning gateway down group=carriers gateway=sip:127.0.0.1:$GWB "
-UP_A="notice gateway up group=carriers gateway=sip:127.0.0.1:$GWA "
+UP_A="notice gateway up group=carriers gateway=sip:localhost:$GWA "
 UP_B="notice gateway up group=carriers gateway=sip:127.0.0.1:$GWB "
 
 # 1. Both answer 200: probes flow every ~200 ms, nobody goes down.
@@ -74,22 +75,24 @@ fi
 grep -q "info dial plan loaded rules=1 gateway_groups=1 probes=on" "$IT_DIR/sipd.err" ||
 	it_fail "no 'dial plan loaded' line"
 
-# The probe on the wire (RFC 3261 §8.1.1, §11).
+# The probe on the wire (RFC 3261 §8.1.1, §11); A's went to the address
+# localhost has first, from sipd's listener of that family.
 if out=$(it_py "$IT_DIR/gw-$GWA.first" "$GWA" "$IT_PORT" <<'PY'
 import re, sys
 from siptest import Msg
 m = Msg(open(sys.argv[1], "rb").read())
 gw, port = sys.argv[2], sys.argv[3]
 errs = []
-if m.start != "OPTIONS sip:127.0.0.1:%s SIP/2.0" % gw:
+if m.start != "OPTIONS sip:localhost:%s SIP/2.0" % gw:
     errs.append("request line %r" % m.start)
 via = m.get("Via") or ""
-if not re.match(r"SIP/2\.0/UDP 127\.0\.0\.1:%s;branch=z9hG4bK[0-9a-f]+;rport$" % port, via):
+me = r"(127\.0\.0\.1|\[::1\]):%s" % port
+if not re.match(r"SIP/2\.0/UDP %s;branch=z9hG4bK[0-9a-f]+;rport$" % me, via):
     errs.append("Via %r" % via)
 if m.get("Max-Forwards") != "70": errs.append("Max-Forwards %r" % m.get("Max-Forwards"))
-if not re.match(r"<sip:sipd@127\.0\.0\.1:%s>;tag=\w+$" % port, m.get("From") or ""):
+if not re.match(r"<sip:sipd@%s>;tag=\w+$" % me, m.get("From") or ""):
     errs.append("From %r" % m.get("From"))
-if m.get("To") != "<sip:127.0.0.1:%s>" % gw: errs.append("To %r" % m.get("To"))
+if m.get("To") != "<sip:localhost:%s>" % gw: errs.append("To %r" % m.get("To"))
 if not re.match(r"\d+ OPTIONS$", m.get("CSeq") or ""): errs.append("CSeq %r" % m.get("CSeq"))
 if not m.get("Call-ID"): errs.append("no Call-ID")
 if m.get("Content-Length") != "0": errs.append("Content-Length %r" % m.get("Content-Length"))

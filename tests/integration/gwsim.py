@@ -7,7 +7,8 @@ For each PORT: the mode is read from DIR/gw-PORT.mode before each answer
 ("200", "503", any status code, or "silent": no answer; absent: 200);
 every request is logged to DIR/gw-PORT.log as "TIME METHOD BRANCH" and
 the first one is kept whole in DIR/gw-PORT.first. Exits after LIFETIME_S
-seconds; sockets bind 127.0.0.1 only.
+seconds; sockets bind 127.0.0.1 (and ::1 when the host has it, same
+port, so that a gateway named "localhost" answers on either).
 """
 import os
 import select
@@ -15,7 +16,7 @@ import socket
 import sys
 import time
 
-from siptest import Msg, V4, loopback, top_branch
+from siptest import Msg, V4, V6, loopback, top_branch, v6_available
 
 REASONS = {200: "OK", 503: "Service Unavailable", 404: "Not Found",
            408: "Request Timeout", 500: "Server Internal Error"}
@@ -45,10 +46,13 @@ def answer(req, code):
 
 def serve(d, lifetime, ports):
     socks = {}
+    hosts = [V4] + ([V6] if v6_available() else [])
     for p in ports:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind((loopback(V4), p))
-        socks[s] = p
+        for h in hosts:
+            s = socket.socket(socket.AF_INET6 if h == V6 else socket.AF_INET,
+                              socket.SOCK_DGRAM)
+            s.bind((loopback(h), p))
+            socks[s] = p
     end = time.time() + lifetime
     while time.time() < end:
         r, _, _ = select.select(list(socks), [], [], 0.2)

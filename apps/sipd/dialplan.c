@@ -4,6 +4,7 @@
  * carried over, looked up by the roles that route calls.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,8 +147,27 @@ bool sipd_dialplan_reload(struct sipd *sd, struct sipd_config *nc)
 	return changed;
 }
 
+static void log_stats(struct sipd *sd)
+{
+	const struct sipd_dialplan_stats *st = &sd->dialplan.stats;
+	char probes[24], failures[24], down[24], up[24], reloads[24];
+
+	snprintf(probes, sizeof(probes), "%llu", (unsigned long long)st->probes);
+	snprintf(failures, sizeof(failures), "%llu",
+		 (unsigned long long)st->probe_failures);
+	snprintf(down, sizeof(down), "%llu", (unsigned long long)st->gw_down);
+	snprintf(up, sizeof(up), "%llu", (unsigned long long)st->gw_up);
+	snprintf(reloads, sizeof(reloads), "%llu",
+		 (unsigned long long)st->reloads);
+	sipd_log(&sd->log, SIPD_LOG_INFO, "dial plan stopped", "probes", probes,
+		 "probe_failures", failures, "gateways_down", down,
+		 "gateways_up", up, "reloads", reloads, NULL);
+}
+
 void sipd_dialplan_stop(struct sipd *sd)
 {
+	if (sd->dialplan.plan || sd->dialplan.stats.reloads)
+		log_stats(sd);
 	sipd_gwprobe_free(sd->dialplan.probe);
 	sd->dialplan.probe = NULL;
 	sd->dialplan.plan = sip_mem_deref(sd->dialplan.plan);

@@ -67,8 +67,10 @@ int sipd_dialplan_start(struct sipd *sd);
 bool sipd_dialplan_reload(struct sipd *sd, struct sipd_config *nc);
 
 /**
- * Tear-down, before the transaction stack goes: stop probing (probes in
- * flight are forgotten) and drop the daemon's reference on the plan.
+ * Tear-down, before the transaction stack goes: log the counters (info
+ * "dial plan stopped probes=N probe_failures=N gateways_down=N
+ * gateways_up=N reloads=N") when there was a plan, stop probing (probes
+ * in flight are forgotten) and drop the daemon's reference on the plan.
  */
 void sipd_dialplan_stop(struct sipd *sd);
 

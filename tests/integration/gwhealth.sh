@@ -180,4 +180,27 @@ fi
 	it_fail "want 4 transitions, got: $(grep -E "gateway (down|up)" "$IT_DIR/sipd.err")"
 
 it_sipd_alive "after the probes"
+# The counters, logged at the stop.
+it_sipd_stop
+if out=$(it_py "$IT_DIR/sipd.err" <<'PY'
+import sys
+from siptest import log_fields
+f = log_fields(sys.argv[1], "dial plan stopped")
+if not f:
+    print("no 'dial plan stopped' line"); sys.exit(1)
+errs = []
+if f.get("gateways_down") != "2" or f.get("gateways_up") != "2":
+    errs.append("transitions %s down, %s up, want 2 and 2" % (f.get("gateways_down"), f.get("gateways_up")))
+if f.get("reloads") != "1":
+    errs.append("reloads %s, want 1 (the bad file is refused)" % f.get("reloads"))
+if int(f.get("probes", 0)) < 20 or not 4 <= int(f.get("probe_failures", 0)) < int(f.get("probes", 0)):
+    errs.append("probes %s, failures %s" % (f.get("probes"), f.get("probe_failures")))
+print("; ".join(errs) if errs else " ".join("%s=%s" % kv for kv in sorted(f.items())))
+sys.exit(1 if errs else 0)
+PY
+); then
+	it_pass "counters at the stop: $out"
+else
+	it_fail "counters at the stop: $out"
+fi
 it_end

@@ -2,7 +2,8 @@
 # gwhealth.sh SIPD - gateway health: sipd probes every gateway of its dial
 # plan with OPTIONS (non-INVITE client transactions). Two simulated
 # gateways (gwsim.py) on loopback UDP, A named "localhost" (looked up
-# before each probe), B by address: A stops answering -> "gateway down"
+# before each probe), B by address, and C over TCP where nothing listens
+# (connection refused: down after 2 probes): A stops answering -> "gateway down"
 # after 2 failed probes (Timer F each) within a bounded time, answers
 # again -> "gateway up"; B answers 503 -> down after 2 probes. A SIGHUP
 # with a changed plan keeps B's health (no second "down", and B comes up
@@ -11,8 +12,8 @@
 # timeout: 90
 . "$(dirname "$0")/lib.sh"
 it_begin gwhealth "$@"
-read -r GWA GWB <<<"$(python3 "$IT_PY" ports 2)"
-[ -n "$GWB" ] || it_die "no free ports for the gateways"
+read -r GWA GWB GWC <<<"$(python3 "$IT_PY" ports 3)"
+[ -n "$GWC" ] || it_die "no free ports for the gateways"
 
 # T1 50 ms: Timer F (64*T1) is 3.2 s, so a silent gateway fails a probe
 # in 3.2 s; probes every 200 ms while up or down; 2 to go down or up.
@@ -28,6 +29,7 @@ dialplan:
       members:
         - { uri: "sip:localhost:$GWA", priority: 1 }
         - { uri: "sip:127.0.0.1:$GWB", priority: 2 }
+        - { uri: "sip:127.0.0.1:$GWC;transport=tcp", priority: 3 }
   health:
     interval_ms: 200
     down_interval_ms: 200
@@ -63,14 +65,21 @@ DOWN_B="warning gateway down group=carriers gateway=sip:127.0.0.1:$GWB "
 UP_A="notice gateway up group=carriers gateway=sip:localhost:$GWA "
 UP_B="notice gateway up group=carriers gateway=sip:127.0.0.1:$GWB "
 
-# 1. Both answer 200: probes flow every ~200 ms, nobody goes down.
+# 1. A and B answer 200: probes flow every ~200 ms, neither goes down.
+# Nothing listens on C's TCP port: connection refused, a transport error
+# per probe, down after two.
 sleep 1.5
 na=$(probes "$GWA")
 nb=$(probes "$GWB")
-if [ "$na" -ge 4 ] && [ "$nb" -ge 4 ] && [ "$(count_log "gateway down")" -eq 0 ]; then
-	it_pass "answering gateways probed ($na and $nb OPTIONS in 1.5 s), none down"
+if [ "$na" -ge 4 ] && [ "$nb" -ge 4 ] && [ "$(count_log "gateway down group=carriers gateway=sip:")" -eq 0 ]; then
+	it_pass "answering gateways probed ($na and $nb OPTIONS in 1.5 s), neither down"
 else
 	it_fail "in 1.5 s: $na and $nb probes, $(count_log "gateway down") down lines"
+fi
+if [ "$(count_log "warning gateway down group=carriers gateway=\"sip:127.0.0.1:$GWC;transport=tcp\" failures=2 last=\"transport error\"")" -eq 1 ]; then
+	it_pass "TCP gateway refusing connections marked down"
+else
+	it_fail "TCP gateway: $(grep "$GWC" "$IT_DIR/sipd.err")"
 fi
 grep -q "info dial plan loaded rules=1 gateway_groups=1 probes=on" "$IT_DIR/sipd.err" ||
 	it_fail "no 'dial plan loaded' line"
@@ -176,8 +185,8 @@ if t=$(wait_log 1 5 "$UP_B"); then
 else
 	it_fail "B not marked up within 5 s"
 fi
-[ "$(count_log "gateway (down|up)")" -eq 4 ] ||
-	it_fail "want 4 transitions, got: $(grep -E "gateway (down|up)" "$IT_DIR/sipd.err")"
+[ "$(count_log "gateway (down|up)")" -eq 5 ] ||
+	it_fail "want 5 transitions, got: $(grep -E "gateway (down|up)" "$IT_DIR/sipd.err")"
 
 it_sipd_alive "after the probes"
 # The counters, logged at the stop.
@@ -189,8 +198,8 @@ f = log_fields(sys.argv[1], "dial plan stopped")
 if not f:
     print("no 'dial plan stopped' line"); sys.exit(1)
 errs = []
-if f.get("gateways_down") != "2" or f.get("gateways_up") != "2":
-    errs.append("transitions %s down, %s up, want 2 and 2" % (f.get("gateways_down"), f.get("gateways_up")))
+if f.get("gateways_down") != "3" or f.get("gateways_up") != "2":
+    errs.append("transitions %s down, %s up, want 3 and 2" % (f.get("gateways_down"), f.get("gateways_up")))
 if f.get("reloads") != "1":
     errs.append("reloads %s, want 1 (the bad file is refused)" % f.get("reloads"))
 if int(f.get("probes", 0)) < 20 or not 4 <= int(f.get("probe_failures", 0)) < int(f.get("probes", 0)):

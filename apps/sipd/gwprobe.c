@@ -5,9 +5,10 @@
  *
  * One sip_timer on the daemon's timer set is armed for the earliest due
  * probe among the gateways with none in flight; when it fires, every due
- * gateway is sent an OPTIONS and the timer is armed again. A probe's end
- * (final response, Timer F, transport error) feeds the health of its
- * gateway and re-arms the timer.
+ * gateway is sent an OPTIONS (after a getaddrinfo lookup on libuv's
+ * thread pool when its host is a name) and the timer is armed again. A
+ * probe's end (final response, Timer F, transport error, failed lookup)
+ * feeds the health of its gateway and re-arms the timer.
  */
 #include <errno.h>
 #include <stdio.h>

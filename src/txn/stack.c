@@ -261,6 +261,7 @@ static void stack_destroy(void *obj)
 		release(t);
 		sip_mem_deref(t);
 	}
+	txn_done_free(s);
 	txn_tables_free(s);
 }
 
@@ -356,6 +357,10 @@ static int recv_request(struct sip_txn_stack *s, struct sip_msg *m,
 		 * 2xx; it goes to the core, which owns that exchange. */
 		if (m->mid == SIP_ACK)
 			return SIP_TXN_DECLINED;
+		if (txn_done_recv(s, m, k)) {
+			sip_msg_free(m);
+			return 0;
+		}
 		return txn_server_new(s, m, src, k);
 	}
 	sip_mem_ref(t);

@@ -24,13 +24,26 @@
  * Records are found through their own hash table, keyed like the server
  * table (the keyed hash of the branch).
  *
+ * The final responses are kept in groups of up to SEG_MAX, in order: the
+ * newest group is open (raw bytes, appended to), a full one is sealed,
+ * compressed as one zstd frame. Responses of one server are much alike
+ * (header names, the server's address, Via/From/To/Call-ID shapes), so a
+ * group of sixteen REGISTER 200s shrinks about eightfold, and compressing
+ * sixteen at once costs a fraction of sixteen separate calls. A
+ * retransmission answered from a sealed group decompresses it (a few
+ * kilobytes). Each record holds a reference on its group; a group goes
+ * when its last record does.
+ *
  * A transport error while resending the response ends the record (the
  * machine would go to Terminated, §17.2.4); with no TU left to tell, it is
  * counted. The record is then only marked: it leaves with the FIFO.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <zstd.h>
 
 #include "sip/cseq.h"
 #include "sip/mem.h"
@@ -40,7 +53,21 @@
 #include "sip/via.h"
 #include "txn.h"
 
-enum { MIN_BUCKETS = 64, SHORT_MAX = 255 };
+enum {
+	MIN_BUCKETS = 64,
+	SHORT_MAX = 255,
+	RESP_MAX = 4096,            /* larger responses keep the full machine */
+	ZSTD_LEVEL = 1,
+};
+
+/* A group of final responses, a sip_mem object. */
+struct txn_seg {
+	uint16_t n;                 /* entries */
+	bool zipped;                /* data is one zstd frame of the raw bytes */
+	uint16_t len;               /* bytes in data */
+	uint16_t off[SEG_MAX + 1];  /* entry i: raw bytes [off[i], off[i+1]) */
+	char data[];
+};
 
 struct txn_done {
 	struct txn_done *hnext;   /* bucket chain */
@@ -54,11 +81,12 @@ struct txn_done {
 	} addr;                   /* where the response goes */
 	unsigned iface;
 	uint16_t port;            /* sent-by port, defaults applied */
-	uint16_t nresp;
 	uint8_t addrlen;
 	uint8_t nbranch, nhost, nmethod;
 	bool dead;                /* transport error: matches nothing */
-	char bytes[];             /* branch, host, method, response */
+	uint8_t idx;              /* entry in seg */
+	struct txn_seg *seg;      /* a reference: the final response */
+	char bytes[];             /* branch, host, method */
 };
 
 static const char *branch_of(const struct txn_done *d)
@@ -76,9 +104,110 @@ static const char *method_of(const struct txn_done *d)
 	return host_of(d) + d->nhost;
 }
 
-static const char *resp_of(const struct txn_done *d)
+/* ---- groups of responses ---- */
+
+static struct txn_seg *seg_open_new(void)
 {
-	return method_of(d) + d->nmethod;
+	return sip_mem_zalloc(sizeof(struct txn_seg) + SEG_RAW_CAP, NULL);
+}
+
+/* The sealed form of open group @p o: compressed when that is smaller,
+ * else a trimmed raw copy. NULL when out of memory. */
+static struct txn_seg *seg_seal(struct txn_done_table *tb, const struct txn_seg *o)
+{
+	size_t raw = o->off[o->n], bound = ZSTD_compressBound(raw), z = 0;
+	char *tmp = NULL;
+	struct txn_seg *g;
+
+	if (!tb->cctx)
+		tb->cctx = ZSTD_createCCtx();
+	if (tb->cctx && (tmp = malloc(bound))) {
+		z = ZSTD_compressCCtx(tb->cctx, tmp, bound, o->data, raw, ZSTD_LEVEL);
+		if (ZSTD_isError(z) || z >= raw)
+			z = 0;
+	}
+	g = sip_mem_zalloc(sizeof(*g) + (z ? z : raw), NULL);
+	if (g) {
+		g->n = o->n;
+		memcpy(g->off, o->off, sizeof(g->off));
+		g->zipped = z != 0;
+		g->len = (uint16_t)(z ? z : raw);
+		memcpy(g->data, z ? tmp : o->data, g->len);
+	}
+	free(tmp);
+	return g;
+}
+
+/* Seal the open group: its records move to the sealed copy, and a new
+ * open group is started. On allocation failure the full group stays as
+ * it is (its records keep it) and a new one is started all the same. */
+static void seg_rotate(struct txn_done_table *tb)
+{
+	struct txn_seg *o = tb->open, *g = seg_seal(tb, o);
+
+	for (unsigned i = 0; g && i < o->n; i++) {
+		struct txn_done *d = tb->open_rec[i];
+
+		if (!d)
+			continue;
+		d->seg = sip_mem_ref(g);
+		sip_mem_deref(o);
+	}
+	sip_mem_deref(g);
+	memset(tb->open_rec, 0, sizeof(tb->open_rec));
+	tb->open = sip_mem_deref(o);
+}
+
+/* Append @p b to the open group for record @p d. 0 or ENOMEM. */
+static int seg_add(struct txn_done_table *tb, struct txn_done *d,
+		   const struct txn_bytes *b)
+{
+	struct txn_seg *o = tb->open;
+
+	if (o && (o->n == SEG_MAX || o->off[o->n] + b->len > SEG_RAW_CAP))
+		seg_rotate(tb);
+	if (!tb->open && !(tb->open = seg_open_new()))
+		return ENOMEM;
+	o = tb->open;
+	memcpy(o->data + o->off[o->n], b->p, b->len);
+	o->off[o->n + 1] = (uint16_t)(o->off[o->n] + b->len);
+	d->idx = (uint8_t)o->n;
+	d->seg = sip_mem_ref(o);
+	tb->open_rec[o->n++] = d;
+	return 0;
+}
+
+/* Record @p d goes: its entry in the open group is no longer followed. */
+static void seg_leave(struct txn_done_table *tb, struct txn_done *d)
+{
+	if (d->seg == tb->open)
+		tb->open_rec[d->idx] = NULL;
+	d->seg = sip_mem_deref(d->seg);
+}
+
+/* Send entry @p d->idx to @p dst: 0 or an errno value. */
+static int seg_send(struct sip_txn_stack *s, const struct txn_done *d,
+		    const struct sip_txn_dest *dst)
+{
+	struct txn_done_table *tb = &s->done;
+	const struct txn_seg *g = d->seg;
+	size_t raw = g->off[g->n], got;
+	char *p;
+	int err;
+
+	if (!g->zipped)
+		return sip_txn_stack_send(s, dst, g->data + g->off[d->idx],
+					  (size_t)(g->off[d->idx + 1] - g->off[d->idx]));
+	if (!tb->dctx && !(tb->dctx = ZSTD_createDCtx()))
+		return ENOMEM;
+	if (!(p = malloc(raw)))
+		return ENOMEM;
+	got = ZSTD_decompressDCtx(tb->dctx, p, raw, g->data, g->len);
+	err = ZSTD_isError(got) || got != raw ? EIO :
+		sip_txn_stack_send(s, dst, p + g->off[d->idx],
+				   (size_t)(g->off[d->idx + 1] - g->off[d->idx]));
+	free(p);
+	return err;
 }
 
 /* ---- the table ---- */
@@ -158,6 +287,7 @@ void txn_done_on_timer(void *arg)
 		unlink_bucket(tb, d);
 		tb->n--;
 		s->stats.compact--;
+		seg_leave(tb, d);
 		sip_mem_deref(d);
 	}
 	arm(s);
@@ -175,7 +305,7 @@ static bool eligible(const struct sip_txn *t)
 	       dst->transport == SIP_TXN_UDP && !dst->conn &&
 	       dst->addrlen <= sizeof(((struct txn_done *)0)->addr) &&
 	       t->branch.len <= SHORT_MAX && t->via->host.len <= SHORT_MAX &&
-	       t->method.len <= SHORT_MAX && t->resp->len <= UINT16_MAX;
+	       t->method.len <= SHORT_MAX && t->resp->len <= RESP_MAX;
 }
 
 static char *put(char *p, struct sip_pl pl)
@@ -187,7 +317,7 @@ static char *put(char *p, struct sip_pl pl)
 
 static struct txn_done *record_new(const struct sip_txn *t)
 {
-	size_t n = t->branch.len + t->via->host.len + t->method.len + t->resp->len;
+	size_t n = t->branch.len + t->via->host.len + t->method.len;
 	struct txn_done *d = sip_mem_zalloc(sizeof(*d) + n, NULL);
 	char *p;
 
@@ -202,11 +332,9 @@ static struct txn_done *record_new(const struct sip_txn *t)
 	d->nbranch = (uint8_t)t->branch.len;
 	d->nhost = (uint8_t)t->via->host.len;
 	d->nmethod = (uint8_t)t->method.len;
-	d->nresp = (uint16_t)t->resp->len;
 	p = put(d->bytes, t->branch);
 	p = put(p, t->via->host);
-	p = put(p, t->method);
-	memcpy(p, t->resp->p, t->resp->len);
+	put(p, t->method);
 	return d;
 }
 
@@ -225,6 +353,10 @@ int txn_done_add(struct sip_txn *t)
 	d = record_new(t);
 	if (!d)
 		return ENOMEM;
+	if (seg_add(tb, d, t->resp)) {
+		sip_mem_deref(d);
+		return ENOMEM;
+	}
 	/* one 64*T1 for all: the FIFO stays in order (guard a clock step) */
 	if (tb->tail && d->due < tb->tail->due)
 		d->due = tb->tail->due;
@@ -280,7 +412,7 @@ bool txn_done_recv(struct sip_txn_stack *s, const struct sip_msg *m,
 	memcpy(&dst.addr, &d->addr, d->addrlen);
 	dst.addrlen = d->addrlen;
 	dst.iface = d->iface;
-	if (sip_txn_stack_send(s, &dst, resp_of(d), d->nresp)) {
+	if (seg_send(s, d, &dst)) {
 		s->stats.transport_errors++;
 		d->dead = true;
 	}
@@ -296,9 +428,15 @@ void txn_done_free(struct sip_txn_stack *s)
 		struct txn_done *d = tb->head;
 
 		tb->head = d->qnext;
+		seg_leave(tb, d);
 		sip_mem_deref(d);
 	}
 	tb->tail = NULL;
+	tb->open = sip_mem_deref(tb->open);
+	ZSTD_freeCCtx(tb->cctx);
+	ZSTD_freeDCtx(tb->dctx);
+	tb->cctx = NULL;
+	tb->dctx = NULL;
 	tb->b = sip_mem_deref(tb->b);
 	tb->nb = tb->n = 0;
 	s->stats.compact = 0;

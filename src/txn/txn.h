@@ -45,12 +45,17 @@ struct txn_table {
 
 /** Completed non-INVITE server transactions as compact records (done.c). */
 struct txn_done;
+struct txn_seg;
+enum { SEG_MAX = 16, SEG_RAW_CAP = 16384 };
 struct txn_done_table {
 	struct txn_done **b;        /* sip_mem array of nb bucket heads */
 	size_t nb;                  /* power of two, or 0 */
 	size_t n;
 	struct txn_done *head, *tail;  /* expiry order; the list owns them */
 	struct sip_timer timer_j;   /* due at head->due */
+	struct txn_seg *open;       /* responses being grouped; a reference */
+	struct txn_done *open_rec[SEG_MAX];  /* their records (NULL: gone) */
+	void *cctx, *dctx;          /* zstd contexts, made on first use */
 };
 
 struct sip_txn_stack {

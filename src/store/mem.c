@@ -7,8 +7,17 @@
  * of devices; the registrar caps it). Each binding carries a timer armed
  * at its expiry on a timer set driven by the store's wall clock, so a
  * sweep costs O(log n) per expired binding instead of a scan of all.
+ *
+ * Size matters here (one node per registered device, hundreds of
+ * thousands of them): a binding is one allocation holding its numbers
+ * and its strings, reached by 16-bit offsets rather than pointers; the
+ * key is not stored again when it equals the contact (the usual case:
+ * the registrar keys a binding without +sip.instance by its contact),
+ * and the few distinct transport, socket and User-Agent values are
+ * interned per index. A struct sip_binding is assembled on the way out.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +33,28 @@ struct mem_aor {
 	char aor[];
 };
 
+/* The strings of a binding, in the order of its offsets. */
+enum bstr {
+	BS_KEY, BS_CONTACT, BS_CALLID, BS_INSTANCE, BS_PATH, BS_RECEIVED,
+	BS_TRANSPORT, BS_SOCKET, BS_USER_AGENT, BS_COUNT
+};
+
+enum {
+	OFF_NULL = 0xffff,             /* the string is NULL */
+	OFF_INTERN = 0x8000,           /* | index into store_mem.intern */
+	INTERN_MAX = 32,               /* distinct interned values */
+	STRS_MAX = 0x7fff,             /* strings of one binding, bytes */
+};
+
 struct mem_bind {
-	struct sip_timer expiry;       /* due at b.expires */
+	struct sip_timer expiry;       /* due at expires */
 	struct mem_bind *next;
 	struct mem_aor *owner;
 	struct store_mem *m;
-	struct sip_binding b;          /* b.aor is owner->aor */
+	uint64_t expires, updated;
+	uint32_t cseq, reg_id;
+	int32_t q;
+	uint16_t off[BS_COUNT];        /* into strs, OFF_INTERN | i, OFF_NULL */
 	char strs[];
 };
 
@@ -42,6 +67,8 @@ struct mem_user {
 struct store_mem {
 	struct store_map aors;
 	struct store_map users;
+	char *intern[INTERN_MAX];      /* owned (malloc) */
+	size_t nintern;
 	struct sip_timers *ts;         /* clock: ms since the Epoch */
 	size_t nbinds;
 	size_t swept;                  /* during one store_mem_sweep() */
@@ -74,6 +101,8 @@ static void mem_destroy(void *arg)
 	store_map_reset(&m->aors);
 	store_map_foreach(&m->users, free_user_node, NULL);
 	store_map_reset(&m->users);
+	for (size_t i = 0; i < m->nintern; i++)
+		free(m->intern[i]);
 }
 
 int store_mem_alloc(struct store_mem **mp, uint64_t now)
@@ -145,20 +174,122 @@ static void on_expired(void *arg)
 	m->swept++;
 }
 
+/* ---- compact bindings ---- */
+
+static const char *bind_str(const struct mem_bind *b, enum bstr i)
+{
+	uint16_t o = b->off[i];
+
+	if (o == OFF_NULL)
+		return NULL;
+	if (o & OFF_INTERN)
+		return b->m->intern[o & ~OFF_INTERN];
+	return b->strs + o;
+}
+
+/* The interned copy of @p s: its index, or -1 (the table is full, or out
+ * of memory: the caller stores the string inline). */
+static int intern(struct store_mem *m, const char *s)
+{
+	for (size_t i = 0; i < m->nintern; i++)
+		if (!strcmp(m->intern[i], s))
+			return (int)i;
+	if (m->nintern == INTERN_MAX || !(m->intern[m->nintern] = strdup(s)))
+		return -1;
+	return (int)m->nintern++;
+}
+
+/* The strings of @p src in enum bstr order. */
+static void src_strs(const struct sip_binding *src, const char *v[BS_COUNT])
+{
+	v[BS_KEY] = src->key;
+	v[BS_CONTACT] = src->contact;
+	v[BS_CALLID] = src->callid;
+	v[BS_INSTANCE] = src->instance;
+	v[BS_PATH] = src->path;
+	v[BS_RECEIVED] = src->received;
+	v[BS_TRANSPORT] = src->transport;
+	v[BS_SOCKET] = src->socket;
+	v[BS_USER_AGENT] = src->user_agent;
+}
+
+static bool internable(enum bstr i)
+{
+	return i == BS_TRANSPORT || i == BS_SOCKET || i == BS_USER_AGENT;
+}
+
+/* Lay out the strings: off[] and the bytes needed inline. Interning is
+ * tried here (a failure only means inline). 0 or EOVERFLOW. */
+static int bind_layout(struct store_mem *m, const char *v[BS_COUNT],
+		       uint16_t off[BS_COUNT], size_t *size)
+{
+	size_t n = 0;
+	int k;
+
+	for (int i = 0; i < BS_COUNT; i++) {
+		if (!v[i]) {
+			off[i] = OFF_NULL;
+		} else if (i == BS_CONTACT && v[BS_KEY] && !strcmp(v[i], v[BS_KEY])) {
+			off[i] = off[BS_KEY];
+		} else if (internable(i) && (k = intern(m, v[i])) >= 0) {
+			off[i] = (uint16_t)(OFF_INTERN | k);
+		} else {
+			off[i] = (uint16_t)n;
+			n += strlen(v[i]) + 1;
+			if (n > STRS_MAX)
+				return EOVERFLOW;
+		}
+	}
+	*size = n;
+	return 0;
+}
+
 static struct mem_bind *bind_new(struct store_mem *m, const struct sip_binding *src)
 {
-	struct sip_binding tmp = *src;
+	const char *v[BS_COUNT];
+	uint16_t off[BS_COUNT];
 	struct mem_bind *b;
-	char *pool;
+	size_t size;
 
-	tmp.aor = NULL;  /* shared with the AOR node */
-	b = sip_mem_zalloc(sizeof(*b) + store_binding_strsize(&tmp), NULL);
+	src_strs(src, v);
+	if (bind_layout(m, v, off, &size))
+		return NULL;
+	b = sip_mem_zalloc(sizeof(*b) + size, NULL);
 	if (!b)
 		return NULL;
-	pool = b->strs;
-	store_binding_copy(&b->b, &tmp, &pool);
+	memcpy(b->off, off, sizeof(off));
+	for (int i = 0; i < BS_COUNT; i++)
+		if (off[i] != OFF_NULL && !(off[i] & OFF_INTERN))
+			strcpy(b->strs + off[i], v[i]);
 	b->m = m;
+	b->cseq = src->cseq;
+	b->expires = src->expires;
+	b->q = src->q;
+	b->reg_id = src->reg_id;
+	b->updated = src->updated;
 	return b;
+}
+
+/* The struct sip_binding @p b stands for; its strings are borrowed. */
+static void bind_view(const struct mem_bind *b, struct sip_binding *out)
+{
+	*out = (struct sip_binding){
+		.aor = b->owner->aor,
+		.key = bind_str(b, BS_KEY),
+		.contact = bind_str(b, BS_CONTACT),
+		.callid = bind_str(b, BS_CALLID),
+		.cseq = b->cseq,
+		.expires = b->expires,
+		.q = b->q,
+		.instance = bind_str(b, BS_INSTANCE),
+		.reg_id = b->reg_id,
+		.path = bind_str(b, BS_PATH),
+		.received = bind_str(b, BS_RECEIVED),
+		.transport = bind_str(b, BS_TRANSPORT),
+		.socket = bind_str(b, BS_SOCKET),
+		.user_agent = bind_str(b, BS_USER_AGENT),
+		.updated = b->updated,
+	};
 }
 
 static void bind_link(struct store_mem *m, struct mem_aor *a, struct mem_bind *b)
@@ -166,13 +297,12 @@ static void bind_link(struct store_mem *m, struct mem_aor *a, struct mem_bind *b
 	uint64_t now = sip_timers_now(m->ts);
 
 	b->owner = a;
-	b->b.aor = a->aor;
 	b->next = a->binds;
 	a->binds = b;
 	a->n++;
 	m->nbinds++;
 	sip_timer_start(m->ts, &b->expiry,
-			b->b.expires > now ? b->b.expires - now : 0, on_expired, b);
+			b->expires > now ? b->expires - now : 0, on_expired, b);
 }
 
 static struct mem_bind *bind_find(const struct mem_aor *a, const char *key)
@@ -180,7 +310,7 @@ static struct mem_bind *bind_find(const struct mem_aor *a, const char *key)
 	struct mem_bind *b;
 
 	for (b = a ? a->binds : NULL; b; b = b->next) {
-		if (!strcmp(b->b.key, key))
+		if (!strcmp(bind_str(b, BS_KEY), key))
 			return b;
 	}
 	return NULL;
@@ -239,23 +369,34 @@ nomem:
 int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 		  struct sip_bindings **out)
 {
-	const struct sip_binding *stackv[16], **v = stackv;
+	enum { STACK_N = 16 };
+	const struct sip_binding *stackv[STACK_N], **v = stackv;
+	struct sip_binding stackb[STACK_N], *views = stackb;
 	struct mem_aor *a = aor_find(m, aor);
 	struct sip_bindings *bs;
 	size_t n = 0;
 
-	if (a && a->n > sizeof(stackv) / sizeof(stackv[0])) {
+	if (a && a->n > STACK_N) {
 		v = malloc(a->n * sizeof(*v));
-		if (!v)
+		views = malloc(a->n * sizeof(*views));
+		if (!v || !views) {
+			free(v);
+			free(views);
 			return ENOMEM;
+		}
 	}
 	for (struct mem_bind *b = a ? a->binds : NULL; b; b = b->next) {
-		if (b->b.expires > now)
-			v[n++] = &b->b;
+		if (b->expires > now) {
+			bind_view(b, &views[n]);
+			v[n] = &views[n];
+			n++;
+		}
 	}
 	bs = store_bindings_new(v, n);
-	if (v != stackv)
+	if (v != stackv) {
 		free(v);
+		free(views);
+	}
 	if (!bs)
 		return ENOMEM;
 	*out = bs;

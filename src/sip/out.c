@@ -333,7 +333,13 @@ static void print_start(const struct sip_out *o, struct sip_buf *b)
 		sip_buf_pl(b, o->ruri);
 		sip_buf_puts(b, " SIP/2.0\r\n");
 	} else {
-		sip_buf_printf(b, "SIP/2.0 %03u ", o->scode);
+		char sc[3] = { (char)('0' + o->scode / 100 % 10),
+			       (char)('0' + o->scode / 10 % 10),
+			       (char)('0' + o->scode % 10) };
+
+		sip_buf_puts(b, "SIP/2.0 ");
+		sip_buf_append(b, sc, sizeof(sc));
+		sip_buf_putc(b, ' ');
 		sip_buf_pl(b, o->reason);
 		sip_buf_puts(b, "\r\n");
 	}
@@ -350,7 +356,9 @@ int sip_out_print(const struct sip_out *o, struct sip_buf *b)
 		sip_buf_pl(b, h->value);
 		sip_buf_puts(b, "\r\n");
 	}
-	sip_buf_printf(b, "Content-Length: %zu\r\n\r\n", o->body.len);
+	sip_buf_puts(b, "Content-Length: ");
+	sip_buf_u32(b, (unsigned long)o->body.len);
+	sip_buf_puts(b, "\r\n\r\n");
 	sip_buf_pl(b, o->body);
 	return sip_buf_err(b);
 }

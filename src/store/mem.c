@@ -11,8 +11,8 @@
  * Size matters here (one node per registered device, hundreds of
  * thousands of them): a binding is one allocation holding its numbers
  * and its strings, reached by 16-bit offsets rather than pointers; the
- * key is not stored again when it equals the contact (the usual case:
- * the registrar keys a binding without +sip.instance by its contact),
+ * contact is not stored again when it ends the key (the usual case: the
+ * registrar keys a binding without +sip.instance "c:" + its contact),
  * and the few distinct transport, socket and User-Agent values are
  * interned per index. A struct sip_binding is assembled on the way out.
  */
@@ -218,6 +218,19 @@ static bool internable(enum bstr i)
 	return i == BS_TRANSPORT || i == BS_SOCKET || i == BS_USER_AGENT;
 }
 
+/* Where @p s ends @p key: the offset in @p key, or -1. The registrar's
+ * key for a binding without +sip.instance is "c:" + its contact. */
+static int suffix_at(const char *key, const char *s)
+{
+	size_t kl, sl;
+
+	if (!key)
+		return -1;
+	kl = strlen(key);
+	sl = strlen(s);
+	return sl <= kl && !memcmp(key + kl - sl, s, sl) ? (int)(kl - sl) : -1;
+}
+
 /* Lay out the strings: off[] and the bytes needed inline. Interning is
  * tried here (a failure only means inline). 0 or EOVERFLOW. */
 static int bind_layout(struct store_mem *m, const char *v[BS_COUNT],
@@ -229,8 +242,8 @@ static int bind_layout(struct store_mem *m, const char *v[BS_COUNT],
 	for (int i = 0; i < BS_COUNT; i++) {
 		if (!v[i]) {
 			off[i] = OFF_NULL;
-		} else if (i == BS_CONTACT && v[BS_KEY] && !strcmp(v[i], v[BS_KEY])) {
-			off[i] = off[BS_KEY];
+		} else if (i == BS_CONTACT && (k = suffix_at(v[BS_KEY], v[i])) >= 0) {
+			off[i] = (uint16_t)(off[BS_KEY] + k);
 		} else if (internable(i) && (k = intern(m, v[i])) >= 0) {
 			off[i] = (uint16_t)(OFF_INTERN | k);
 		} else {

@@ -4,9 +4,11 @@
  *
  * Every read of the "memory" and "sqlite" backends is answered from
  * here. An AOR holds its few bindings in a list (RFC practice: a handful
- * of devices; the registrar caps it). Each binding carries a timer armed
- * at its expiry on a timer set driven by the store's wall clock, so a
- * sweep costs O(log n) per expired binding instead of a scan of all.
+ * of devices; the registrar caps it). Expiry is a wheel of one-second
+ * slots: each binding is linked into the slot of its expiry second, and a
+ * sweep walks the slots of the seconds since the last sweep, removing
+ * what has expired (a binding more than a lap ahead stays where it is
+ * until its lap comes). Two pointers per binding instead of a timer.
  *
  * Size matters here (one node per registered device, hundreds of
  * thousands of them): a binding is one allocation holding its numbers
@@ -22,7 +24,6 @@
 #include <string.h>
 
 #include "sip/mem.h"
-#include "sip/timer.h"
 
 #include "store/store.h"
 
@@ -40,6 +41,7 @@ enum bstr {
 };
 
 enum {
+	WHEEL_SLOTS = 4096,            /* seconds per lap, a power of two */
 	OFF_NULL = 0xffff,             /* the string is NULL */
 	OFF_INTERN = 0x8000,           /* | index into store_mem.intern */
 	INTERN_MAX = 32,               /* distinct interned values */
@@ -47,8 +49,8 @@ enum {
 };
 
 struct mem_bind {
-	struct sip_timer expiry;       /* due at expires */
 	struct mem_bind *next;
+	struct mem_bind *wnext, **wpprev;  /* wheel slot of expires */
 	struct mem_aor *owner;
 	struct store_mem *m;
 	uint64_t expires, updated;
@@ -69,7 +71,9 @@ struct store_mem {
 	struct store_map users;
 	char *intern[INTERN_MAX];      /* owned (malloc) */
 	size_t nintern;
-	struct sip_timers *ts;         /* clock: ms since the Epoch */
+	struct mem_bind **wheel;       /* WHEEL_SLOTS list heads (malloc) */
+	uint64_t next_sec;             /* the first second whose slot is not
+	                                  swept yet (all earlier ones are) */
 	size_t nbinds;
 	size_t swept;                  /* during one store_mem_sweep() */
 };
@@ -95,10 +99,9 @@ static void mem_destroy(void *arg)
 {
 	struct store_mem *m = arg;
 
-	/* first: disarms every binding timer while the bindings exist */
-	m->ts = sip_mem_deref(m->ts);
 	store_map_foreach(&m->aors, free_aor_node, NULL);
 	store_map_reset(&m->aors);
+	free(m->wheel);
 	store_map_foreach(&m->users, free_user_node, NULL);
 	store_map_reset(&m->users);
 	for (size_t i = 0; i < m->nintern; i++)
@@ -112,10 +115,11 @@ int store_mem_alloc(struct store_mem **mp, uint64_t now)
 	if (!m)
 		return ENOMEM;
 	if (store_map_init(&m->aors) || store_map_init(&m->users) ||
-	    sip_timers_alloc(&m->ts, now)) {
+	    !(m->wheel = calloc(WHEEL_SLOTS, sizeof(*m->wheel)))) {
 		sip_mem_deref(m);
 		return ENOMEM;
 	}
+	m->next_sec = now / 1000;
 	*mp = m;
 	return 0;
 }
@@ -151,7 +155,9 @@ static void bind_unlink(struct mem_bind *b)
 	}
 	a->n--;
 	b->m->nbinds--;
-	sip_timer_cancel(&b->expiry);
+	*b->wpprev = b->wnext;
+	if (b->wnext)
+		b->wnext->wpprev = b->wpprev;
 	sip_mem_deref(b);
 }
 
@@ -163,15 +169,31 @@ static void aor_drop_if_empty(struct store_mem *m, struct mem_aor *a)
 	sip_mem_deref(a);
 }
 
-static void on_expired(void *arg)
+static void expire(struct mem_bind *b)
 {
-	struct mem_bind *b = arg;
 	struct store_mem *m = b->m;
 	struct mem_aor *a = b->owner;
 
 	bind_unlink(b);
 	aor_drop_if_empty(m, a);
 	m->swept++;
+}
+
+/* Link @p b into the slot of its expiry second; one already swept past
+ * goes into the next slot a sweep will walk. */
+static void wheel_link(struct store_mem *m, struct mem_bind *b)
+{
+	uint64_t sec = b->expires / 1000;
+	struct mem_bind **head;
+
+	if (sec < m->next_sec)
+		sec = m->next_sec;
+	head = &m->wheel[sec & (WHEEL_SLOTS - 1)];
+	b->wnext = *head;
+	if (*head)
+		(*head)->wpprev = &b->wnext;
+	*head = b;
+	b->wpprev = head;
 }
 
 /* ---- compact bindings ---- */
@@ -307,15 +329,12 @@ static void bind_view(const struct mem_bind *b, struct sip_binding *out)
 
 static void bind_link(struct store_mem *m, struct mem_aor *a, struct mem_bind *b)
 {
-	uint64_t now = sip_timers_now(m->ts);
-
 	b->owner = a;
 	b->next = a->binds;
 	a->binds = b;
 	a->n++;
 	m->nbinds++;
-	sip_timer_start(m->ts, &b->expiry,
-			b->expires > now ? b->expires - now : 0, on_expired, b);
+	wheel_link(m, b);
 }
 
 static struct mem_bind *bind_find(const struct mem_aor *a, const char *key)
@@ -418,9 +437,27 @@ int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 
 size_t store_mem_sweep(struct store_mem *m, uint64_t now)
 {
+	uint64_t sec = now / 1000, first = m->next_sec, n;
+
 	m->swept = 0;
-	/* a binding expiring exactly now is gone: lookups want expires > now */
-	sip_timers_run(m->ts, now);
+	if (sec < first)
+		return 0;
+	n = sec - first + 1;
+	if (n > WHEEL_SLOTS)
+		n = WHEEL_SLOTS;
+	for (uint64_t i = 0; i < n; i++) {
+		struct mem_bind *b = m->wheel[(first + i) & (WHEEL_SLOTS - 1)], *next;
+
+		for (; b; b = next) {
+			next = b->wnext;
+			/* a binding expiring exactly now is gone: lookups
+			 * want expires > now */
+			if (b->expires <= now)
+				expire(b);
+		}
+	}
+	/* this second's slot may still hold bindings due later in it */
+	m->next_sec = sec;
 	return m->swept;
 }
 

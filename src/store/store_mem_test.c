@@ -219,6 +219,46 @@ static void test_index_sweep(void **state)
 	assert_int_equal(sip_mem_live(), live);
 }
 
+static void put1(struct store_mem *m, const char *aor, const char *key,
+		 uint64_t expires)
+{
+	struct sip_binding_change c = { SIP_BINDING_PUT,
+		mkb(aor, key, "sip:x@192.0.2.1", expires) };
+
+	assert_int_equal(store_mem_apply(m, aor, &c, 1), 0);
+}
+
+/* The expiry wheel (one-second slots, 4096 per lap): within a second,
+ * across laps, after a long gap without sweeps, and a binding already
+ * expired when put. */
+static void test_index_sweep_wheel(void **state)
+{
+	long live = sip_mem_live();
+	struct store_mem *m;
+
+	assert_int_equal(store_mem_alloc(&m, 1000000), 0);
+	put1(m, "sip:a@example.com", "k", 1005500);          /* in 5.5 s */
+	put1(m, "sip:b@example.com", "k", 1000000 + 4096000 + 5200); /* a lap on */
+	put1(m, "sip:c@example.com", "k", 1000000 + 3 * 4096000);     /* 3 laps */
+	put1(m, "sip:d@example.com", "k", 999000);            /* already over */
+	assert_int_equal(store_mem_sweep(m, 1000000), 1);    /* d */
+	assert_int_equal(store_mem_sweep(m, 1005200), 0);    /* a: same second, later */
+	assert_int_equal(store_mem_sweep(m, 1005499), 0);
+	assert_int_equal(store_mem_sweep(m, 1005500), 1);    /* a */
+	/* b shares a's slot one lap later: it stayed */
+	assert_int_equal(store_mem_count(m), 2);
+	/* no sweep for over a lap: every slot is walked once */
+	assert_int_equal(store_mem_sweep(m, 1000000 + 4096000 + 5199), 0);
+	assert_int_equal(store_mem_sweep(m, 1000000 + 4096000 + 9000), 1);    /* b */
+	assert_int_equal(store_mem_count(m), 1);
+	assert_int_equal(store_mem_sweep(m, 1000000 + 3 * 4096000 - 1), 0);
+	assert_int_equal(store_mem_sweep(m, 1000000 + 3 * 4096000), 1);      /* c */
+	assert_int_equal(store_mem_count(m), 0);
+	assert_int_equal(store_mem_aors(m), 0);
+	sip_mem_deref(m);
+	assert_int_equal(sip_mem_live(), live);
+}
+
 static void test_index_refresh_rearms_expiry(void **state)
 {
 	struct store_mem *m;
@@ -636,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_index_put_get_del),
 		cmocka_unit_test(test_index_compact_fields),
 		cmocka_unit_test(test_index_sweep),
+		cmocka_unit_test(test_index_sweep_wheel),
 		cmocka_unit_test(test_index_refresh_rearms_expiry),
 		cmocka_unit_test(test_index_many_aors),
 		cmocka_unit_test(test_index_apply_oom),

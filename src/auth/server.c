@@ -30,6 +30,7 @@ static void destroy(void *obj)
 
 	a->replay = sip_mem_deref(a->replay);
 	a->limit = sip_mem_deref(a->limit);
+	auth_nonces_reset(&a->nonces);
 	OPENSSL_cleanse(a->nonces.key, sizeof(a->nonces.key));
 	OPENSSL_cleanse(a->cfg.secret, sizeof(a->cfg.secret));
 	OPENSSL_cleanse(a->dummy_key, sizeof(a->dummy_key));
@@ -111,6 +112,7 @@ static int set_secrets(struct sip_auth *a, uint64_t seeds[2])
 		return err;
 	/* room to count up without wrapping */
 	a->nonces.next_id >>= 2;
+	auth_nonces_init(&a->nonces);
 	auth_hex(op, sizeof(op), a->opaque);
 	return 0;
 }

@@ -57,7 +57,10 @@ enum {
 	MIN_BUCKETS = 64,
 	SHORT_MAX = 255,
 	RESP_MAX = 4096,            /* larger responses keep the full machine */
-	ZSTD_LEVEL = 1,
+	/* zstd's fastest levels: -1 leaves literals uncompressed, which
+	 * costs ~12 bytes per response more than level 1 (53 instead of 41
+	 * for a REGISTER 200) and saves ~30 % of the compression time */
+	ZSTD_LEVEL = -1,
 };
 
 /* A group of final responses, a sip_mem object. */

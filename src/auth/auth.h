@@ -205,6 +205,15 @@ struct sip_auth {
 	struct auth_replay *replay;
 	struct auth_limit *limit;
 	struct sip_auth_stats stats;
+	const void *md[3];              /* EVP_MD of MD5, SHA-256, SHA-512/256
+	                                   fetched at alloc (NULL: looked up
+	                                   per hash) */
 };
+
+/** An explicitly fetched EVP_MD for @p algo's hash, or NULL (hash.c). */
+const void *auth_md_fetch(enum sip_auth_algo algo);
+
+/** Free what auth_md_fetch() returned (NULL is fine). */
+void auth_md_free(const void *md);
 
 #endif

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sip/auth.h"
+
 #include "config.h"
 #include "config_dialplan.h"
 #include "scalar.h"
@@ -69,6 +71,7 @@ static int check_user(struct sipd_schema_ctx *ctx, void *obj,
 #define REG(f)    offsetof(struct sipd_config_registrar, f)
 #define AUTH(f)   offsetof(struct sipd_config_auth, f)
 #define USER(f)   offsetof(struct sipd_config_user, f)
+#define REALM(f)  offsetof(struct sipd_config_realm, f)
 
 static const struct sipd_schema_key domain_entry = {
 	.type = SIPD_SCHEMA_HOST,
@@ -238,10 +241,30 @@ static const struct sipd_schema_key algo_entry = {
 	.names = auth_algos,
 };
 
+static const struct sipd_schema_key realm_keys[] = {
+	{ .name = "domain", .type = SIPD_SCHEMA_HOST, .offset = REALM(domain),
+	  .required = true },
+	{ .name = "realm", .type = SIPD_SCHEMA_STRING, .offset = REALM(realm),
+	  .required = true },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map realm_map = {
+	.size = sizeof(struct sipd_config_realm),
+	.keys = realm_keys,
+};
+
+static const struct sipd_schema_key realm_entry = {
+	.type = SIPD_SCHEMA_MAP,
+	.map = &realm_map,
+};
+
 static const struct sipd_schema_key auth_keys[] = {
 	{ .name = "register", .type = SIPD_SCHEMA_BOOL, .offset = AUTH(register_),
 	  .def = "true" },
 	{ .name = "realm", .type = SIPD_SCHEMA_STRING, .offset = AUTH(realm) },
+	{ .name = "realms", .type = SIPD_SCHEMA_LIST, .offset = AUTH(realms),
+	  .count_offset = AUTH(realm_count), .elem = &realm_entry },
 	{ .name = "nonce_lifetime_s", .type = SIPD_SCHEMA_INT,
 	  .offset = AUTH(nonce_lifetime_s), .min = 10, .max = 86400,
 	  .def = "300" },
@@ -332,10 +355,6 @@ const char *sipd_store_backend_name(enum sipd_store_backend b)
 	return backends[b];
 }
 
-const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
-{
-	return cfg->auth.realm ? cfg->auth.realm : domain;
-}
 
 const char *sipd_config_user_class(const struct sipd_config *cfg,
 				   const char *user)
@@ -367,6 +386,14 @@ static bool same_host(const char *a, const char *b)
 	la -= la > 1 && a[la - 1] == '.';
 	lb -= lb > 1 && b[lb - 1] == '.';
 	return la == lb && !strncasecmp(a, b, la);
+}
+
+const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
+{
+	for (size_t i = 0; i < cfg->auth.realm_count; i++)
+		if (same_host(cfg->auth.realms[i].domain, domain))
+			return cfg->auth.realms[i].realm;
+	return cfg->auth.realm ? cfg->auth.realm : domain;
 }
 
 static int check_server(struct sipd_schema_ctx *ctx, void *obj,
@@ -467,6 +494,20 @@ static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
 					entry_line(ctx, node, "algorithms", i, line),
 					"%s.algorithms[%zu] repeats '%s'",
 					ctx->path, i, auth_algos[a->algorithms[i]]);
+	for (size_t i = 1; i < a->realm_count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_host(a->realms[i].domain, a->realms[j].domain))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "realms", i, line),
+					"%s.realms[%zu] repeats the domain of "
+					"%s.realms[%zu] '%s'", ctx->path, i,
+					ctx->path, j, a->realms[i].domain);
+	for (size_t i = 0; i < a->realm_count; i++)
+		if (strlen(a->realms[i].realm) > SIP_AUTH_REALM_MAX)
+			return sipd_schema_error(ctx,
+				entry_line(ctx, node, "realms", i, line),
+				"%s.realms[%zu].realm is longer than %d bytes",
+				ctx->path, i, SIP_AUTH_REALM_MAX);
 	return 0;
 }
 

@@ -116,10 +116,18 @@ enum sipd_auth_algo {
 };
 
 /** auth: digest authentication (include/sip/auth.h). */
+/** One auth.realms[] entry: the digest realm of one domain. */
+struct sipd_config_realm {
+	char *domain;
+	char *realm;
+};
+
 struct sipd_config_auth {
 	bool register_;          /**< challenge REGISTER; true (key "register") */
 	char *realm;             /**< one realm for every domain; NULL: each
 				      domain is its own realm */
+	struct sipd_config_realm *realms;  /**< per domain, before realm */
+	size_t realm_count;
 	unsigned nonce_lifetime_s;  /**< 300 */
 	enum sipd_auth_algo *algorithms;  /**< offered in this order;
 				      [sha-256, md5] */
@@ -258,7 +266,10 @@ void sipd_config_free(struct sipd_config *cfg);
 /** "sqlite", "memory" or "redis"; "?" if out of range. */
 const char *sipd_store_backend_name(enum sipd_store_backend b);
 
-/** The realm of @p domain: auth.realm, or the domain itself. */
+/**
+ * The realm of @p domain: its auth.realms entry (host compared without
+ * regard to case), else auth.realm, else the domain itself.
+ */
 const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain);
 
 /**

@@ -594,6 +594,48 @@ static void test_err_registrar(void **state)
 		     "t.yaml:4: auth.algorithms[1] repeats 'md5'");
 }
 
+/* auth.realms: a realm per domain, before auth.realm, hosts compared
+ * without regard to case or a trailing dot; mistakes with FILE:LINE. */
+static void test_auth_realms(void **state)
+{
+	struct sipd_config *cfg;
+	char longrealm[600];
+
+	(void)state;
+	cfg = parse_ok("server: { domains: [ a.test, b.test, c.test ] }\n"
+		       "auth:\n  realm: corp\n  realms:\n"
+		       "    - { domain: a.test, realm: \"Alpha Inc\" }\n"
+		       "    - { domain: B.Test., realm: beta }\n");
+	assert_int_equal(cfg->auth.realm_count, 2);
+	assert_string_equal(sipd_config_realm(cfg, "a.test"), "Alpha Inc");
+	assert_string_equal(sipd_config_realm(cfg, "A.TEST"), "Alpha Inc");
+	assert_string_equal(sipd_config_realm(cfg, "b.test"), "beta");
+	assert_string_equal(sipd_config_realm(cfg, "c.test"), "corp");
+	sipd_config_free(cfg);
+	cfg = parse_ok("auth: { realms: [ { domain: a.test, realm: alpha } ] }\n");
+	assert_string_equal(sipd_config_realm(cfg, "a.test"), "alpha");
+	assert_string_equal(sipd_config_realm(cfg, "z.test"), "z.test");
+	sipd_config_free(cfg);
+
+	expect_error("auth:\n  realms:\n    - { domain: a.test, realm: x }\n"
+		     "    - { domain: A.test., realm: y }\n",
+		     "t.yaml:4: auth.realms[1] repeats the domain of "
+		     "auth.realms[0] 'A.test.'");
+	expect_error("auth:\n  realms:\n    - { domain: a.test }\n",
+		     "t.yaml:3: missing required key 'realm' in auth.realms[0]");
+	memset(longrealm, 'r', 513);
+	longrealm[513] = '\0';
+	{
+		char text[800], want[128];
+
+		snprintf(text, sizeof(text), "auth:\n  realms:\n"
+			 "    - { domain: a.test, realm: %s }\n", longrealm);
+		snprintf(want, sizeof(want), "t.yaml:3: auth.realms[0].realm is "
+			 "longer than 512 bytes");
+		expect_error(text, want);
+	}
+}
+
 static void test_err_users(void **state)
 {
 	(void)state;
@@ -870,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_err_timers),
 		cmocka_unit_test(test_registrar_keys),
 		cmocka_unit_test(test_err_registrar),
+		cmocka_unit_test(test_auth_realms),
 		cmocka_unit_test(test_err_users),
 		cmocka_unit_test(test_dialplan_keys),
 		cmocka_unit_test(test_err_dialplan),

@@ -406,12 +406,30 @@ static int register_lookup(void *arg, struct sip_pl user, struct sip_pl realm,
 	return lookup_h(sd->auth_ctx, user, realm, algo, ha1);
 }
 
+/* sip_auth_block_h: a source just crossed the failed-attempt limit. */
+static void on_blocked(void *arg, const struct sockaddr *src, uint32_t failures,
+		       uint32_t block_s)
+{
+	struct sipd *sd = arg;
+	struct sip_tp_addr a = { .len = src->sa_family == AF_INET6 ?
+		sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in) };
+	char peer[SIP_TP_ADDRSTRLEN], n[16], secs[16];
+
+	memcpy(&a.u, src, a.len);
+	snprintf(n, sizeof(n), "%u", (unsigned)failures);
+	snprintf(secs, sizeof(secs), "%u", (unsigned)block_s);
+	sipd_log(&sd->log, SIPD_LOG_WARNING, "source blocked after failed authentication",
+		 "peer", sip_tp_addr_fmt(&a, peer), "failures", n,
+		 "seconds", secs, NULL);
+}
+
 static int start_auth(struct sipd *sd)
 {
 	const struct sipd_config_auth *a = &sd->cfg->auth;
 	struct sip_auth_config c = {
 		.lookup = register_lookup, .lookup_arg = sd,
 		.nonce_ttl = a->nonce_lifetime_s,
+		.blocked = on_blocked, .blocked_arg = sd,
 	};
 
 	for (size_t i = 0; i < a->algorithm_count && i < SIP_AUTH_ALGOS_MAX; i++)
@@ -474,8 +492,28 @@ int sipd_register_start(struct sipd *sd)
 	return 0;
 }
 
+/* The digest counters, at stop (the failed-attempt limit's among them). */
+static void log_auth_stats(struct sipd *sd)
+{
+	const struct sip_auth_stats *st;
+	char v[5][24];
+
+	if (!sd->auth)
+		return;
+	st = sip_auth_stats(sd->auth);
+	snprintf(v[0], sizeof(v[0]), "%llu", (unsigned long long)st->challenges);
+	snprintf(v[1], sizeof(v[1]), "%llu", (unsigned long long)st->successes);
+	snprintf(v[2], sizeof(v[2]), "%llu", (unsigned long long)st->failures);
+	snprintf(v[3], sizeof(v[3]), "%llu", (unsigned long long)st->blocked);
+	snprintf(v[4], sizeof(v[4]), "%llu", (unsigned long long)st->forbidden);
+	sipd_log(&sd->log, SIPD_LOG_INFO, "authentication", "challenges", v[0],
+		 "successes", v[1], "failures", v[2], "blocked", v[3],
+		 "forbidden", v[4], NULL);
+}
+
 void sipd_register_stop(struct sipd *sd)
 {
+	log_auth_stats(sd);
 	sd->registrar = sip_mem_deref(sd->registrar);
 	sd->store = sip_mem_deref(sd->store);
 	sd->auth = sip_mem_deref(sd->auth);

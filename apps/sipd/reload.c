@@ -95,10 +95,23 @@ static bool registrar_same(const struct sipd_config_registrar *a,
 	       a->allow_third_party == b->allow_third_party;
 }
 
+static bool realms_same(const struct sipd_config_auth *a,
+			const struct sipd_config_auth *b)
+{
+	if (a->realm_count != b->realm_count)
+		return false;
+	for (size_t i = 0; i < a->realm_count; i++)
+		if (!str_same(a->realms[i].domain, b->realms[i].domain) ||
+		    !str_same(a->realms[i].realm, b->realms[i].realm))
+			return false;
+	return true;
+}
+
 static bool auth_same(const struct sipd_config_auth *a,
 		      const struct sipd_config_auth *b)
 {
 	return a->register_ == b->register_ && str_same(a->realm, b->realm) &&
+	       realms_same(a, b) &&
 	       a->nonce_lifetime_s == b->nonce_lifetime_s &&
 	       a->algorithm_count == b->algorithm_count &&
 	       !memcmp(a->algorithms, b->algorithms,

@@ -129,6 +129,8 @@ static int start_transactions(struct sipd *sd)
 		.send = sipd_net_send_hook, .send_arg = sd,
 		.request_h = sipd_core_request, .arg = sd,
 		.trace = sipd_drain_observe, .trace_arg = sd,
+		/* a REGISTER's Completed state in ~0.5 KB instead of ~2 */
+		.compact_completed = true,
 	};
 
 	return sip_txn_stack_alloc(&sd->txn, &c);

@@ -96,6 +96,11 @@ struct sip_auth_digest {
 	struct sip_pl method;
 	struct sip_pl uri;         /* digest-uri */
 	struct sip_pl body;        /* message body, for auth-int */
+	const void *md;            /* optional: OpenSSL's EVP_MD of algo's
+	                              hash, fetched once by the caller (a
+	                              server does): saves the implicit fetch
+	                              OpenSSL 3 makes per hash otherwise.
+	                              NULL: looked up */
 };
 
 /**

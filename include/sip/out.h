@@ -95,6 +95,16 @@ int sip_out_body(struct sip_out *o, const char *ctype, struct sip_pl body);
  */
 int sip_out_print(const struct sip_out *o, struct sip_buf *b);
 
+/** Bytes sip_out_print() would append. */
+size_t sip_out_size(const struct sip_out *o);
+
+/**
+ * Print into @p dst, which has room for sip_out_size() bytes (no NUL
+ * added): one pass with no buffer to grow, for callers that allocate
+ * the message's final home themselves.
+ */
+void sip_out_write(const struct sip_out *o, char *dst);
+
 /** Default reason phrase of a status code (§21), or "Unknown". */
 const char *sip_reason_phrase(uint16_t scode);
 

@@ -163,6 +163,14 @@ struct sip_txn_config {
 	void *trace_arg;
 	uint8_t secret[16];            /* key for branches, tags and hashing;
 	                                  all zero: drawn from getrandom() */
+	bool compact_completed;        /* a Completed non-INVITE server
+	                                  transaction over UDP (RFC 3261
+	                                  branch) lives on as a compact record
+	                                  (done.c) answering retransmissions
+	                                  with its final response until Timer
+	                                  J, and the transaction object ends
+	                                  at once: its TERMINATED event comes
+	                                  right after the final response */
 };
 
 /** Counters, for metrics. */
@@ -176,6 +184,8 @@ struct sip_txn_stats {
 	uint64_t timeouts;          /* Timer B, F, H */
 	uint64_t transport_errors;
 	uint64_t sent;              /* messages passed to the send hook */
+	uint64_t compact;           /* Completed non-INVITE server transactions
+	                               held as compact records now */
 };
 
 /* ---- the stack ---- */

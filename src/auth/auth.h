@@ -58,7 +58,18 @@ struct auth_nonce {
 struct auth_nonces {
 	uint8_t key[32];
 	uint64_t next_id;
+	void *hmac;     /* EVP_MAC_CTX keyed with key, or NULL (then the
+	                   one-shot HMAC(), which fetches SHA-256 each call) */
 };
+
+/**
+ * Key the reusable HMAC context with ns->key (set before). On failure
+ * (allocation, provider) the nonces still work, only slower.
+ */
+void auth_nonces_init(struct auth_nonces *ns);
+
+/** Free the HMAC context. */
+void auth_nonces_reset(struct auth_nonces *ns);
 
 /** Issue a nonce for @p realm at @p now into @p out (NUL-terminated). */
 int auth_nonce_make(struct auth_nonces *ns, struct sip_pl realm, uint64_t now,
@@ -194,6 +205,15 @@ struct sip_auth {
 	struct auth_replay *replay;
 	struct auth_limit *limit;
 	struct sip_auth_stats stats;
+	const void *md[3];              /* EVP_MD of MD5, SHA-256, SHA-512/256
+	                                   fetched at alloc (NULL: looked up
+	                                   per hash) */
 };
+
+/** An explicitly fetched EVP_MD for @p algo's hash, or NULL (hash.c). */
+const void *auth_md_fetch(enum sip_auth_algo algo);
+
+/** Free what auth_md_fetch() returned (NULL is fine). */
+void auth_md_free(const void *md);
 
 #endif

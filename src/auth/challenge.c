@@ -36,7 +36,9 @@ static int one(struct sip_auth *a, struct sip_buf *b, enum sip_auth_algo algo,
 	}
 	if (stale)
 		sip_buf_puts(b, ", stale=true");
-	sip_buf_printf(b, ", algorithm=%s, qop=\"auth\"", sip_auth_algo_name(algo));
+	sip_buf_puts(b, ", algorithm=");
+	sip_buf_puts(b, sip_auth_algo_name(algo));
+	sip_buf_puts(b, ", qop=\"auth\"");
 	return sip_buf_err(b);
 }
 

@@ -158,6 +158,25 @@ static bool response_ok(struct sip_pl got, const char *want)
 	return CRYPTO_memcmp(low, want, n) == 0;
 }
 
+/* The EVP_MD fetched at alloc for @p algo's hash, or NULL. */
+static const void *md_for(const struct sip_auth *a, enum sip_auth_algo algo)
+{
+	switch (algo) {
+	case SIP_AUTH_ALGO_NONE:
+	case SIP_AUTH_ALGO_MD5:
+	case SIP_AUTH_ALGO_MD5_SESS:
+		return a->md[0];
+	case SIP_AUTH_ALGO_SHA256:
+	case SIP_AUTH_ALGO_SHA256_SESS:
+		return a->md[1];
+	case SIP_AUTH_ALGO_SHA512_256:
+	case SIP_AUTH_ALGO_SHA512_256_SESS:
+		return a->md[2];
+	default:
+		return NULL;
+	}
+}
+
 /* Step 4: is the response right? */
 static int digest_ok(struct sip_auth *a, struct sip_msg *req,
 		     const struct sip_credentials *cr, const struct fields *f,
@@ -167,7 +186,7 @@ static int digest_ok(struct sip_auth *a, struct sip_msg *req,
 	struct sip_auth_digest d = {
 		.algo = cr->algo, .nonce = f->nonce, .nc = f->nc,
 		.cnonce = f->cnonce, .qop = SIP_QOP_AUTH, .method = req->method,
-		.uri = f->uri,
+		.uri = f->uri, .md = md_for(a, cr->algo),
 	};
 	int err;
 

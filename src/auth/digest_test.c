@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "sip/auth.h"
 #include "sip/authhdr.h"
 #include "sip/buf.h"
@@ -36,6 +38,20 @@ static void response_of(enum sip_auth_algo algo, const char *user, const char *r
 	d.algo = algo;
 	d.ha1 = sip_pl_str(ha1);
 	assert_int_equal(sip_auth_digest_response(&d, out), 0);
+	/* the same with the digest fetched by the caller (as a server does) */
+	{
+		enum sip_auth_algo b = sip_auth_algo_base(algo);
+		EVP_MD *md = EVP_MD_fetch(NULL, b == SIP_AUTH_ALGO_SHA256 ? "SHA2-256" :
+					  b == SIP_AUTH_ALGO_SHA512_256 ? "SHA2-512/256" :
+					  "MD5", NULL);
+		char again[SIP_AUTH_HEX_SIZE];
+
+		assert_non_null(md);
+		d.md = md;
+		assert_int_equal(sip_auth_digest_response(&d, again), 0);
+		assert_string_equal(again, out);
+		EVP_MD_free(md);
+	}
 }
 
 static const struct sip_auth_digest rfc7616 = {

@@ -83,10 +83,9 @@ void auth_hex(const uint8_t *p, size_t n, char *hex)
 	hex[2 * n] = '\0';
 }
 
-int sip_auth_hash(enum sip_auth_algo algo, const struct sip_pl *parts, size_t n,
-		  char hex[SIP_AUTH_HEX_SIZE])
+static int hash_md(const EVP_MD *md, const struct sip_pl *parts, size_t n,
+		   char hex[SIP_AUTH_HEX_SIZE])
 {
-	const EVP_MD *md = md_of(algo);
 	uint8_t raw[EVP_MAX_MD_SIZE];
 	unsigned rlen = 0;
 	EVP_MD_CTX *ctx;
@@ -112,6 +111,31 @@ int sip_auth_hash(enum sip_auth_algo algo, const struct sip_pl *parts, size_t n,
 		return ENOMEM;
 	auth_hex(raw, rlen, hex);
 	return 0;
+}
+
+int sip_auth_hash(enum sip_auth_algo algo, const struct sip_pl *parts, size_t n,
+		  char hex[SIP_AUTH_HEX_SIZE])
+{
+	return hash_md(md_of(algo), parts, n, hex);
+}
+
+/* H() of digest @p d: its prefetched EVP_MD when given. */
+static int hash_d(const struct sip_auth_digest *d, const struct sip_pl *parts,
+		  size_t n, char hex[SIP_AUTH_HEX_SIZE])
+{
+	return hash_md(d->md ? d->md : md_of(d->algo), parts, n, hex);
+}
+
+const void *auth_md_fetch(enum sip_auth_algo algo)
+{
+	const EVP_MD *md = md_of(algo);
+
+	return md ? EVP_MD_fetch(NULL, EVP_MD_get0_name(md), NULL) : NULL;
+}
+
+void auth_md_free(const void *md)
+{
+	EVP_MD_free((EVP_MD *)md);
 }
 
 int sip_auth_ha1(enum sip_auth_algo algo, struct sip_pl user, struct sip_pl realm,
@@ -148,12 +172,12 @@ static int ha2(const struct sip_auth_digest *d, char out[SIP_AUTH_HEX_SIZE])
 	int err;
 
 	if (d->qop != SIP_QOP_AUTH_INT)
-		return sip_auth_hash(d->algo, parts, 2, out);
-	err = sip_auth_hash(d->algo, &d->body, 1, hbody);
+		return hash_d(d, parts, 2, out);
+	err = hash_d(d, &d->body, 1, hbody);
 	if (err)
 		return err;
 	parts[2] = sip_pl_str(hbody);
-	return sip_auth_hash(d->algo, parts, 3, out);
+	return hash_d(d, parts, 3, out);
 }
 
 /*
@@ -175,7 +199,7 @@ static int request_digest(const struct sip_auth_digest *d, const char *a1,
 		parts[n++] = sip_pl_str(d->qop == SIP_QOP_AUTH ? "auth" : "auth-int");
 	}
 	parts[n++] = sip_pl_str(a2);
-	return sip_auth_hash(d->algo, parts, n, out);
+	return hash_d(d, parts, n, out);
 }
 
 int sip_auth_digest_response(const struct sip_auth_digest *d,
@@ -196,7 +220,7 @@ int sip_auth_digest_response(const struct sip_auth_digest *d,
 		/* RFC 7616 §3.4.2: A1 = H(user:realm:pw) ":" nonce ":" cnonce */
 		const struct sip_pl parts[] = { sip_pl_str(ha1), d->nonce, d->cnonce };
 
-		err = sip_auth_hash(d->algo, parts, 3, a1);
+		err = hash_d(d, parts, 3, a1);
 		if (err)
 			return err;
 	} else {

@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "auth.h"
 
@@ -43,19 +44,59 @@ static uint64_t get_be(const uint8_t *p, size_t n)
 	return v;
 }
 
+void auth_nonces_init(struct auth_nonces *ns)
+{
+	EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *c = m ? EVP_MAC_CTX_new(m) : NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	EVP_MAC_free(m);   /* the context holds its own reference */
+	if (c && !EVP_MAC_init(c, ns->key, sizeof(ns->key), params)) {
+		EVP_MAC_CTX_free(c);
+		c = NULL;
+	}
+	ns->hmac = c;
+}
+
+void auth_nonces_reset(struct auth_nonces *ns)
+{
+	EVP_MAC_CTX_free(ns->hmac);
+	ns->hmac = NULL;
+}
+
+/* HMAC-SHA256 of @p len bytes under ns->key: the keyed context restarted
+ * (no algorithm fetch, no key schedule: the one-shot HMAC() spent ~20,000
+ * instructions per nonce on those), else the one-shot. */
+static bool hmac_sha256(const struct auth_nonces *ns, const uint8_t *msg,
+			size_t len, uint8_t full[EVP_MAX_MD_SIZE], size_t *flen)
+{
+	unsigned ulen = 0;
+
+	if (ns->hmac && EVP_MAC_init(ns->hmac, NULL, 0, NULL) &&
+	    EVP_MAC_update(ns->hmac, msg, len) &&
+	    EVP_MAC_final(ns->hmac, full, flen, EVP_MAX_MD_SIZE))
+		return true;
+	if (!HMAC(EVP_sha256(), ns->key, sizeof(ns->key), msg, len, full, &ulen))
+		return false;
+	*flen = ulen;
+	return true;
+}
+
 static int mac(const struct auth_nonces *ns, const uint8_t body[BODY_LEN],
 	       struct sip_pl realm, uint8_t out[MAC_LEN])
 {
 	uint8_t msg[BODY_LEN + SIP_AUTH_REALM_MAX], full[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
+	size_t len = 0;
 
 	if (realm.len > SIP_AUTH_REALM_MAX)
 		return EINVAL;
 	memcpy(msg, body, BODY_LEN);
 	if (realm.len)
 		memcpy(msg + BODY_LEN, realm.p, realm.len);
-	if (!HMAC(EVP_sha256(), ns->key, sizeof(ns->key), msg, BODY_LEN + realm.len,
-		  full, &len) || len < MAC_LEN)
+	if (!hmac_sha256(ns, msg, BODY_LEN + realm.len, full, &len) || len < MAC_LEN)
 		return ENOMEM;
 	memcpy(out, full, MAC_LEN);
 	return 0;

@@ -30,6 +30,9 @@ static void destroy(void *obj)
 
 	a->replay = sip_mem_deref(a->replay);
 	a->limit = sip_mem_deref(a->limit);
+	auth_nonces_reset(&a->nonces);
+	for (size_t i = 0; i < sizeof(a->md) / sizeof(a->md[0]); i++)
+		auth_md_free(a->md[i]);
 	OPENSSL_cleanse(a->nonces.key, sizeof(a->nonces.key));
 	OPENSSL_cleanse(a->cfg.secret, sizeof(a->cfg.secret));
 	OPENSSL_cleanse(a->dummy_key, sizeof(a->dummy_key));
@@ -111,6 +114,11 @@ static int set_secrets(struct sip_auth *a, uint64_t seeds[2])
 		return err;
 	/* room to count up without wrapping */
 	a->nonces.next_id >>= 2;
+	auth_nonces_init(&a->nonces);
+	/* fetched once: OpenSSL 3 fetches per hash otherwise */
+	a->md[0] = auth_md_fetch(SIP_AUTH_ALGO_MD5);
+	a->md[1] = auth_md_fetch(SIP_AUTH_ALGO_SHA256);
+	a->md[2] = auth_md_fetch(SIP_AUTH_ALGO_SHA512_256);
 	auth_hex(op, sizeof(op), a->opaque);
 	return 0;
 }

@@ -41,8 +41,10 @@ static void print_q(struct sip_buf *b, int q)
 static void print_binding(struct sip_buf *b, const struct sip_binding *bd,
 			  uint64_t now)
 {
-	sip_buf_printf(b, "<%s>;expires=%u", bd->contact,
-		       (unsigned)sip_binding_remaining(bd, now));
+	sip_buf_putc(b, '<');
+	sip_buf_puts(b, bd->contact);
+	sip_buf_puts(b, ">;expires=");
+	sip_buf_u32(b, (unsigned long)sip_binding_remaining(bd, now));
 	if (bd->q >= 0) {
 		sip_buf_puts(b, ";q=");
 		print_q(b, bd->q);

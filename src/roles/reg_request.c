@@ -195,7 +195,8 @@ static const char *binding_key(struct reg_tx *tx, const struct sip_binding *b)
 		if (b->reg_id)
 			sip_buf_printf(&k, ";%u", (unsigned)b->reg_id);
 	} else {
-		sip_buf_printf(&k, "c:%s", b->contact);
+		sip_buf_puts(&k, "c:");
+		sip_buf_puts(&k, b->contact);
 	}
 	if (!sip_buf_err(&k))
 		s = sip_arena_strndup(tx->arena, k.p, k.len);

@@ -146,7 +146,9 @@ static void derive_totag(struct reg_tx *tx)
 	for (size_t i = 0; i < ftag.len; i++)
 		h = (h ^ (unsigned char)ftag.p[i]) * 0x100000001b3ULL;
 	h = (h ^ num) * 0x100000001b3ULL;
-	snprintf(tx->totag, sizeof(tx->totag), "%016llx", (unsigned long long)h);
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		tx->totag[i] = "0123456789abcdef"[h & 15];
+	tx->totag[16] = '\0';
 }
 
 static struct reg_tx *tx_new(struct sip_registrar *reg,
@@ -169,9 +171,12 @@ static struct reg_tx *tx_new(struct sip_registrar *reg,
 	tx->now = sip_store_now(reg->st);
 	tx->build = rq->build;
 	tx->build_arg = rq->build_arg;
-	if (rq->totag)
-		snprintf(tx->totag, sizeof(tx->totag), "%s", rq->totag);
-	else
+	if (rq->totag) {
+		size_t n = strnlen(rq->totag, sizeof(tx->totag) - 1);
+
+		memcpy(tx->totag, rq->totag, n);
+		tx->totag[n] = '\0';
+	} else
 		derive_totag(tx);
 	return tx;
 }

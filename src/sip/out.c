@@ -333,10 +333,84 @@ static void print_start(const struct sip_out *o, struct sip_buf *b)
 		sip_buf_pl(b, o->ruri);
 		sip_buf_puts(b, " SIP/2.0\r\n");
 	} else {
-		sip_buf_printf(b, "SIP/2.0 %03u ", o->scode);
+		char sc[3] = { (char)('0' + o->scode / 100 % 10),
+			       (char)('0' + o->scode / 10 % 10),
+			       (char)('0' + o->scode % 10) };
+
+		sip_buf_puts(b, "SIP/2.0 ");
+		sip_buf_append(b, sc, sizeof(sc));
+		sip_buf_putc(b, ' ');
 		sip_buf_pl(b, o->reason);
 		sip_buf_puts(b, "\r\n");
 	}
+}
+
+/* Decimal digits of @p v. */
+static size_t ndigits(size_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+size_t sip_out_size(const struct sip_out *o)
+{
+	size_t n;
+
+	if (o->req)
+		n = o->method.len + 1 + o->ruri.len + sizeof(" SIP/2.0\r\n") - 1;
+	else
+		n = sizeof("SIP/2.0 200 \r\n") - 1 + o->reason.len;
+	for (const struct out_hdr *h = o->head; h; h = h->next)
+		if (h->id != SIP_HDR_CONTENT_LENGTH)
+			n += strlen(h->name) + 2 + h->value.len + 2;
+	return n + sizeof("Content-Length: \r\n\r\n") - 1 +
+	       ndigits(o->body.len) + o->body.len;
+}
+
+static char *put(char *d, const void *p, size_t len)
+{
+	if (len)
+		memcpy(d, p, len);
+	return d + len;
+}
+
+void sip_out_write(const struct sip_out *o, char *d)
+{
+	size_t nd;
+
+	if (o->req) {
+		d = put(d, o->method.p, o->method.len);
+		*d++ = ' ';
+		d = put(d, o->ruri.p, o->ruri.len);
+		d = put(d, " SIP/2.0\r\n", 10);
+	} else {
+		d = put(d, "SIP/2.0 ", 8);
+		*d++ = (char)('0' + o->scode / 100 % 10);
+		*d++ = (char)('0' + o->scode / 10 % 10);
+		*d++ = (char)('0' + o->scode % 10);
+		*d++ = ' ';
+		d = put(d, o->reason.p, o->reason.len);
+		d = put(d, "\r\n", 2);
+	}
+	for (const struct out_hdr *h = o->head; h; h = h->next) {
+		if (h->id == SIP_HDR_CONTENT_LENGTH)
+			continue;
+		d = put(d, h->name, strlen(h->name));
+		d = put(d, ": ", 2);
+		d = put(d, h->value.p, h->value.len);
+		d = put(d, "\r\n", 2);
+	}
+	d = put(d, "Content-Length: ", 16);
+	nd = ndigits(o->body.len);
+	for (size_t i = nd, v = o->body.len; i-- > 0; v /= 10)
+		d[i] = (char)('0' + v % 10);
+	d = put(d + nd, "\r\n\r\n", 4);
+	put(d, o->body.p, o->body.len);
 }
 
 int sip_out_print(const struct sip_out *o, struct sip_buf *b)
@@ -350,7 +424,9 @@ int sip_out_print(const struct sip_out *o, struct sip_buf *b)
 		sip_buf_pl(b, h->value);
 		sip_buf_puts(b, "\r\n");
 	}
-	sip_buf_printf(b, "Content-Length: %zu\r\n\r\n", o->body.len);
+	sip_buf_puts(b, "Content-Length: ");
+	sip_buf_u32(b, (unsigned long)o->body.len);
+	sip_buf_puts(b, "\r\n\r\n");
 	sip_buf_pl(b, o->body);
 	return sip_buf_err(b);
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "sip/addr.h"
+#include "sip/buf.h"
 #include "sip/authhdr.h"
 #include "sip/cseq.h"
 #include "sip/ctype.h"
@@ -276,6 +277,23 @@ static int copy_all(struct sip_out *o, const struct sip_msg *m, enum sip_hdr_id 
 	return 0;
 }
 
+/* To: @p value;tag=@p tag (no printf: this is on every response). */
+static int add_tagged(struct sip_out *o, struct sip_pl value, const char *tag)
+{
+	struct sip_buf b;
+	int err;
+
+	sip_buf_init(&b);
+	sip_buf_pl(&b, value);
+	sip_buf_puts(&b, ";tag=");
+	sip_buf_puts(&b, tag);
+	err = sip_buf_err(&b);
+	if (!err)
+		err = sip_out_add(o, SIP_HDR_TO, NULL, sip_buf_pl_get(&b));
+	sip_buf_reset(&b);
+	return err;
+}
+
 /* §8.2.6.2: the To of the response gets a tag unless it has one (or for
  * 100 Trying, which must not create a dialog state). */
 static int reply_to(struct sip_out *o, struct sip_msg *req, uint16_t scode,
@@ -288,8 +306,7 @@ static int reply_to(struct sip_out *o, struct sip_msg *req, uint16_t scode,
 		return 0;
 	if (!totag || scode == 100 || sip_msg_to(req, &to) || sip_pl_isset(&to->tag))
 		return sip_out_add_ref(o, SIP_HDR_TO, h->name, h->value);
-	return sip_out_addf(o, SIP_HDR_TO, "%.*s;tag=%s", (int)h->value.len,
-			    h->value.p, totag);
+	return add_tagged(o, h->value, totag);
 }
 
 int sip_out_reply(struct sip_out **op, struct sip_msg *req, uint16_t scode,

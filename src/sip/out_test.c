@@ -42,12 +42,24 @@ static struct sip_msg *decode(const char *text)
 	return m;
 }
 
+/* Printed by sip_out_print(); sip_out_write() must give the same bytes
+ * in exactly sip_out_size() of them (checked for every message here). */
 static char *print(struct sip_out *o)
 {
 	struct sip_buf b;
+	size_t n = sip_out_size(o);
+	char *w = malloc(n + 2);
 
 	sip_buf_init(&b);
 	assert_int_equal(sip_out_print(o, &b), 0);
+	assert_non_null(w);
+	w[n] = '#';
+	w[n + 1] = '\0';
+	sip_out_write(o, w);
+	assert_int_equal(n, b.len);
+	assert_memory_equal(w, b.p, n);
+	assert_int_equal(w[n], '#');
+	free(w);
 	return b.p;
 }
 

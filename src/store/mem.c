@@ -4,16 +4,26 @@
  *
  * Every read of the "memory" and "sqlite" backends is answered from
  * here. An AOR holds its few bindings in a list (RFC practice: a handful
- * of devices; the registrar caps it). Each binding carries a timer armed
- * at its expiry on a timer set driven by the store's wall clock, so a
- * sweep costs O(log n) per expired binding instead of a scan of all.
+ * of devices; the registrar caps it). Expiry is a wheel of one-second
+ * slots: each binding is linked into the slot of its expiry second, and a
+ * sweep walks the slots of the seconds since the last sweep, removing
+ * what has expired (a binding more than a lap ahead stays where it is
+ * until its lap comes). Two pointers per binding instead of a timer.
+ *
+ * Size matters here (one node per registered device, hundreds of
+ * thousands of them): a binding is one allocation holding its numbers
+ * and its strings, reached by 16-bit offsets rather than pointers; the
+ * contact is not stored again when it ends the key (the usual case: the
+ * registrar keys a binding without +sip.instance "c:" + its contact),
+ * and the few distinct transport, socket and User-Agent values are
+ * interned per index. A struct sip_binding is assembled on the way out.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sip/mem.h"
-#include "sip/timer.h"
 
 #include "store/store.h"
 
@@ -24,12 +34,29 @@ struct mem_aor {
 	char aor[];
 };
 
+/* The strings of a binding, in the order of its offsets. */
+enum bstr {
+	BS_KEY, BS_CONTACT, BS_CALLID, BS_INSTANCE, BS_PATH, BS_RECEIVED,
+	BS_TRANSPORT, BS_SOCKET, BS_USER_AGENT, BS_COUNT
+};
+
+enum {
+	WHEEL_SLOTS = 4096,            /* seconds per lap, a power of two */
+	OFF_NULL = 0xffff,             /* the string is NULL */
+	OFF_INTERN = 0x8000,           /* | index into store_mem.intern */
+	INTERN_MAX = 32,               /* distinct interned values */
+	STRS_MAX = 0x7fff,             /* strings of one binding, bytes */
+};
+
 struct mem_bind {
-	struct sip_timer expiry;       /* due at b.expires */
 	struct mem_bind *next;
+	struct mem_bind *wnext, **wpprev;  /* wheel slot of expires */
 	struct mem_aor *owner;
 	struct store_mem *m;
-	struct sip_binding b;          /* b.aor is owner->aor */
+	uint64_t expires, updated;
+	uint32_t cseq, reg_id;
+	int32_t q;
+	uint16_t off[BS_COUNT];        /* into strs, OFF_INTERN | i, OFF_NULL */
 	char strs[];
 };
 
@@ -42,7 +69,11 @@ struct mem_user {
 struct store_mem {
 	struct store_map aors;
 	struct store_map users;
-	struct sip_timers *ts;         /* clock: ms since the Epoch */
+	char *intern[INTERN_MAX];      /* owned (malloc) */
+	size_t nintern;
+	struct mem_bind **wheel;       /* WHEEL_SLOTS list heads (malloc) */
+	uint64_t next_sec;             /* the first second whose slot is not
+	                                  swept yet (all earlier ones are) */
 	size_t nbinds;
 	size_t swept;                  /* during one store_mem_sweep() */
 };
@@ -68,12 +99,13 @@ static void mem_destroy(void *arg)
 {
 	struct store_mem *m = arg;
 
-	/* first: disarms every binding timer while the bindings exist */
-	m->ts = sip_mem_deref(m->ts);
 	store_map_foreach(&m->aors, free_aor_node, NULL);
 	store_map_reset(&m->aors);
+	free(m->wheel);
 	store_map_foreach(&m->users, free_user_node, NULL);
 	store_map_reset(&m->users);
+	for (size_t i = 0; i < m->nintern; i++)
+		free(m->intern[i]);
 }
 
 int store_mem_alloc(struct store_mem **mp, uint64_t now)
@@ -83,10 +115,11 @@ int store_mem_alloc(struct store_mem **mp, uint64_t now)
 	if (!m)
 		return ENOMEM;
 	if (store_map_init(&m->aors) || store_map_init(&m->users) ||
-	    sip_timers_alloc(&m->ts, now)) {
+	    !(m->wheel = calloc(WHEEL_SLOTS, sizeof(*m->wheel)))) {
 		sip_mem_deref(m);
 		return ENOMEM;
 	}
+	m->next_sec = now / 1000;
 	*mp = m;
 	return 0;
 }
@@ -122,7 +155,9 @@ static void bind_unlink(struct mem_bind *b)
 	}
 	a->n--;
 	b->m->nbinds--;
-	sip_timer_cancel(&b->expiry);
+	*b->wpprev = b->wnext;
+	if (b->wnext)
+		b->wnext->wpprev = b->wpprev;
 	sip_mem_deref(b);
 }
 
@@ -134,9 +169,8 @@ static void aor_drop_if_empty(struct store_mem *m, struct mem_aor *a)
 	sip_mem_deref(a);
 }
 
-static void on_expired(void *arg)
+static void expire(struct mem_bind *b)
 {
-	struct mem_bind *b = arg;
 	struct store_mem *m = b->m;
 	struct mem_aor *a = b->owner;
 
@@ -145,34 +179,162 @@ static void on_expired(void *arg)
 	m->swept++;
 }
 
+/* Link @p b into the slot of its expiry second; one already swept past
+ * goes into the next slot a sweep will walk. */
+static void wheel_link(struct store_mem *m, struct mem_bind *b)
+{
+	uint64_t sec = b->expires / 1000;
+	struct mem_bind **head;
+
+	if (sec < m->next_sec)
+		sec = m->next_sec;
+	head = &m->wheel[sec & (WHEEL_SLOTS - 1)];
+	b->wnext = *head;
+	if (*head)
+		(*head)->wpprev = &b->wnext;
+	*head = b;
+	b->wpprev = head;
+}
+
+/* ---- compact bindings ---- */
+
+static const char *bind_str(const struct mem_bind *b, enum bstr i)
+{
+	uint16_t o = b->off[i];
+
+	if (o == OFF_NULL)
+		return NULL;
+	if (o & OFF_INTERN)
+		return b->m->intern[o & ~OFF_INTERN];
+	return b->strs + o;
+}
+
+/* The interned copy of @p s: its index, or -1 (the table is full, or out
+ * of memory: the caller stores the string inline). */
+static int intern(struct store_mem *m, const char *s)
+{
+	for (size_t i = 0; i < m->nintern; i++)
+		if (!strcmp(m->intern[i], s))
+			return (int)i;
+	if (m->nintern == INTERN_MAX || !(m->intern[m->nintern] = strdup(s)))
+		return -1;
+	return (int)m->nintern++;
+}
+
+/* The strings of @p src in enum bstr order. */
+static void src_strs(const struct sip_binding *src, const char *v[BS_COUNT])
+{
+	v[BS_KEY] = src->key;
+	v[BS_CONTACT] = src->contact;
+	v[BS_CALLID] = src->callid;
+	v[BS_INSTANCE] = src->instance;
+	v[BS_PATH] = src->path;
+	v[BS_RECEIVED] = src->received;
+	v[BS_TRANSPORT] = src->transport;
+	v[BS_SOCKET] = src->socket;
+	v[BS_USER_AGENT] = src->user_agent;
+}
+
+static bool internable(enum bstr i)
+{
+	return i == BS_TRANSPORT || i == BS_SOCKET || i == BS_USER_AGENT;
+}
+
+/* Where @p s ends @p key: the offset in @p key, or -1. The registrar's
+ * key for a binding without +sip.instance is "c:" + its contact. */
+static int suffix_at(const char *key, const char *s)
+{
+	size_t kl, sl;
+
+	if (!key)
+		return -1;
+	kl = strlen(key);
+	sl = strlen(s);
+	return sl <= kl && !memcmp(key + kl - sl, s, sl) ? (int)(kl - sl) : -1;
+}
+
+/* Lay out the strings: off[] and the bytes needed inline. Interning is
+ * tried here (a failure only means inline). 0 or EOVERFLOW. */
+static int bind_layout(struct store_mem *m, const char *v[BS_COUNT],
+		       uint16_t off[BS_COUNT], size_t *size)
+{
+	size_t n = 0;
+	int k;
+
+	for (int i = 0; i < BS_COUNT; i++) {
+		if (!v[i]) {
+			off[i] = OFF_NULL;
+		} else if (i == BS_CONTACT && (k = suffix_at(v[BS_KEY], v[i])) >= 0) {
+			off[i] = (uint16_t)(off[BS_KEY] + k);
+		} else if (internable(i) && (k = intern(m, v[i])) >= 0) {
+			off[i] = (uint16_t)(OFF_INTERN | k);
+		} else {
+			off[i] = (uint16_t)n;
+			n += strlen(v[i]) + 1;
+			if (n > STRS_MAX)
+				return EOVERFLOW;
+		}
+	}
+	*size = n;
+	return 0;
+}
+
 static struct mem_bind *bind_new(struct store_mem *m, const struct sip_binding *src)
 {
-	struct sip_binding tmp = *src;
+	const char *v[BS_COUNT];
+	uint16_t off[BS_COUNT];
 	struct mem_bind *b;
-	char *pool;
+	size_t size;
 
-	tmp.aor = NULL;  /* shared with the AOR node */
-	b = sip_mem_zalloc(sizeof(*b) + store_binding_strsize(&tmp), NULL);
+	src_strs(src, v);
+	if (bind_layout(m, v, off, &size))
+		return NULL;
+	b = sip_mem_zalloc(sizeof(*b) + size, NULL);
 	if (!b)
 		return NULL;
-	pool = b->strs;
-	store_binding_copy(&b->b, &tmp, &pool);
+	memcpy(b->off, off, sizeof(off));
+	for (int i = 0; i < BS_COUNT; i++)
+		if (off[i] != OFF_NULL && !(off[i] & OFF_INTERN))
+			strcpy(b->strs + off[i], v[i]);
 	b->m = m;
+	b->cseq = src->cseq;
+	b->expires = src->expires;
+	b->q = src->q;
+	b->reg_id = src->reg_id;
+	b->updated = src->updated;
 	return b;
+}
+
+/* The struct sip_binding @p b stands for; its strings are borrowed. */
+static void bind_view(const struct mem_bind *b, struct sip_binding *out)
+{
+	*out = (struct sip_binding){
+		.aor = b->owner->aor,
+		.key = bind_str(b, BS_KEY),
+		.contact = bind_str(b, BS_CONTACT),
+		.callid = bind_str(b, BS_CALLID),
+		.cseq = b->cseq,
+		.expires = b->expires,
+		.q = b->q,
+		.instance = bind_str(b, BS_INSTANCE),
+		.reg_id = b->reg_id,
+		.path = bind_str(b, BS_PATH),
+		.received = bind_str(b, BS_RECEIVED),
+		.transport = bind_str(b, BS_TRANSPORT),
+		.socket = bind_str(b, BS_SOCKET),
+		.user_agent = bind_str(b, BS_USER_AGENT),
+		.updated = b->updated,
+	};
 }
 
 static void bind_link(struct store_mem *m, struct mem_aor *a, struct mem_bind *b)
 {
-	uint64_t now = sip_timers_now(m->ts);
-
 	b->owner = a;
-	b->b.aor = a->aor;
 	b->next = a->binds;
 	a->binds = b;
 	a->n++;
 	m->nbinds++;
-	sip_timer_start(m->ts, &b->expiry,
-			b->b.expires > now ? b->b.expires - now : 0, on_expired, b);
+	wheel_link(m, b);
 }
 
 static struct mem_bind *bind_find(const struct mem_aor *a, const char *key)
@@ -180,7 +342,7 @@ static struct mem_bind *bind_find(const struct mem_aor *a, const char *key)
 	struct mem_bind *b;
 
 	for (b = a ? a->binds : NULL; b; b = b->next) {
-		if (!strcmp(b->b.key, key))
+		if (!strcmp(bind_str(b, BS_KEY), key))
 			return b;
 	}
 	return NULL;
@@ -239,23 +401,34 @@ nomem:
 int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 		  struct sip_bindings **out)
 {
-	const struct sip_binding *stackv[16], **v = stackv;
+	enum { STACK_N = 16 };
+	const struct sip_binding *stackv[STACK_N], **v = stackv;
+	struct sip_binding stackb[STACK_N], *views = stackb;
 	struct mem_aor *a = aor_find(m, aor);
 	struct sip_bindings *bs;
 	size_t n = 0;
 
-	if (a && a->n > sizeof(stackv) / sizeof(stackv[0])) {
+	if (a && a->n > STACK_N) {
 		v = malloc(a->n * sizeof(*v));
-		if (!v)
+		views = malloc(a->n * sizeof(*views));
+		if (!v || !views) {
+			free(v);
+			free(views);
 			return ENOMEM;
+		}
 	}
 	for (struct mem_bind *b = a ? a->binds : NULL; b; b = b->next) {
-		if (b->b.expires > now)
-			v[n++] = &b->b;
+		if (b->expires > now) {
+			bind_view(b, &views[n]);
+			v[n] = &views[n];
+			n++;
+		}
 	}
 	bs = store_bindings_new(v, n);
-	if (v != stackv)
+	if (v != stackv) {
 		free(v);
+		free(views);
+	}
 	if (!bs)
 		return ENOMEM;
 	*out = bs;
@@ -264,9 +437,27 @@ int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 
 size_t store_mem_sweep(struct store_mem *m, uint64_t now)
 {
+	uint64_t sec = now / 1000, first = m->next_sec, n;
+
 	m->swept = 0;
-	/* a binding expiring exactly now is gone: lookups want expires > now */
-	sip_timers_run(m->ts, now);
+	if (sec < first)
+		return 0;
+	n = sec - first + 1;
+	if (n > WHEEL_SLOTS)
+		n = WHEEL_SLOTS;
+	for (uint64_t i = 0; i < n; i++) {
+		struct mem_bind *b = m->wheel[(first + i) & (WHEEL_SLOTS - 1)], *next;
+
+		for (; b; b = next) {
+			next = b->wnext;
+			/* a binding expiring exactly now is gone: lookups
+			 * want expires > now */
+			if (b->expires <= now)
+				expire(b);
+		}
+	}
+	/* this second's slot may still hold bindings due later in it */
+	m->next_sec = sec;
 	return m->swept;
 }
 

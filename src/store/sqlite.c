@@ -304,6 +304,12 @@ static int open_db(struct store_journal *j)
 	if (!err)
 		err = exec(j, c->sqlite_sync_normal ? "PRAGMA synchronous = NORMAL"
 						  : "PRAGMA synchronous = FULL");
+	/* The file is written, not read (every read is answered from the
+	 * memory index): a small page cache is enough for the B-tree pages
+	 * that inserts touch; SQLite's default of 2 MB would be ~20 bytes
+	 * more per registration at 100,000. */
+	if (!err)
+		err = exec(j, "PRAGMA cache_size = -512");
 	if (!err)
 		err = check_version(j);
 	if (!err)

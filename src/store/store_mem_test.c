@@ -111,6 +111,85 @@ static void test_index_put_get_del(void **state)
 	assert_int_equal(sip_mem_live(), live);
 }
 
+/* Every field comes back as stored from the compact node: a contact that
+ * ends the key or equals it (kept once), interned transport/socket/User-Agent, more
+ * distinct User-Agents than the intern table holds (the rest inline),
+ * NULL strings, and more bindings in one AOR than the lookup's stack
+ * array. */
+static void test_index_compact_fields(void **state)
+{
+	enum { N = 40 };
+	long live = sip_mem_live();
+	struct store_mem *m;
+	struct sip_bindings *bs;
+	struct sip_binding_change c[N];
+	char keys[N][48], uas[N][32];
+
+	assert_int_equal(store_mem_alloc(&m, 1000), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "c:sip:carol@192.0.2.%d:5060", i + 1);
+		snprintf(uas[i], sizeof(uas[i]), "phone/%d", i);
+		c[i] = (struct sip_binding_change){ SIP_BINDING_PUT,
+			mkb("sip:carol@example.com", keys[i], keys[i] + (i % 3 ? 2 : 0),
+			    5000 + i) };
+		c[i].b.cseq = 100 + (uint32_t)i;
+		c[i].b.q = i % 2 ? -1 : 10 * i;
+		c[i].b.reg_id = (uint32_t)i;
+		c[i].b.received = keys[i] + 10;
+		c[i].b.transport = i % 2 ? "UDP" : "TCP";
+		c[i].b.socket = "192.0.2.200:5060";
+		c[i].b.user_agent = uas[i];
+		c[i].b.updated = 7000 + (uint64_t)i;
+	}
+	c[3].b.key = "<urn:uuid:3>";       /* a key of its own */
+	c[3].b.instance = "<urn:uuid:3>";
+	c[5].b.transport = NULL;
+	c[5].b.user_agent = NULL;
+	assert_int_equal(store_mem_apply(m, "sip:carol@example.com", c, N), 0);
+	assert_int_equal(store_mem_get(m, "sip:carol@example.com", 1000, &bs), 0);
+	assert_int_equal(bs->n, N);
+	for (int i = 0; i < N; i++) {
+		const struct sip_binding *b = find_key(bs, c[i].b.key);
+
+		assert_non_null(b);
+		assert_string_equal(b->aor, "sip:carol@example.com");
+		assert_string_equal(b->contact, keys[i] + (i % 3 ? 2 : 0));
+		assert_string_equal(b->callid, "cid-1");
+		assert_int_equal(b->cseq, 100 + i);
+		assert_int_equal(b->expires, 5000 + i);
+		assert_int_equal(b->q, i % 2 ? -1 : 10 * i);
+		assert_int_equal(b->reg_id, i);
+		assert_int_equal(b->updated, 7000 + i);
+		assert_string_equal(b->received, keys[i] + 10);
+		assert_string_equal(b->socket, "192.0.2.200:5060");
+		assert_null(b->path);
+		if (i == 5) {
+			assert_null(b->transport);
+			assert_null(b->user_agent);
+		} else {
+			assert_string_equal(b->transport, i % 2 ? "UDP" : "TCP");
+			assert_string_equal(b->user_agent, uas[i]);
+		}
+		if (i == 3)
+			assert_string_equal(b->instance, "<urn:uuid:3>");
+		else
+			assert_null(b->instance);
+	}
+	sip_mem_deref(bs);
+	/* replace by key: the contact-keyed one and the instance-keyed one */
+	c[0].b.cseq = 999;
+	c[1] = c[3];
+	c[1].b.contact = "sip:carol@198.51.100.9";
+	assert_int_equal(store_mem_apply(m, "sip:carol@example.com", c, 2), 0);
+	assert_int_equal(store_mem_count(m), N);
+	assert_int_equal(store_mem_get(m, "sip:carol@example.com", 1000, &bs), 0);
+	assert_int_equal(find_key(bs, keys[0])->cseq, 999);
+	assert_string_equal(find_key(bs, "<urn:uuid:3>")->contact, "sip:carol@198.51.100.9");
+	sip_mem_deref(bs);
+	sip_mem_deref(m);
+	assert_int_equal(sip_mem_live(), live);
+}
+
 static void test_index_sweep(void **state)
 {
 	long live = sip_mem_live();
@@ -134,6 +213,46 @@ static void test_index_sweep(void **state)
 	assert_int_equal(store_mem_count(m), 200);
 	assert_int_equal(store_mem_sweep(m, 2500), 100);
 	assert_int_equal(store_mem_sweep(m, 10000), 100);
+	assert_int_equal(store_mem_count(m), 0);
+	assert_int_equal(store_mem_aors(m), 0);
+	sip_mem_deref(m);
+	assert_int_equal(sip_mem_live(), live);
+}
+
+static void put1(struct store_mem *m, const char *aor, const char *key,
+		 uint64_t expires)
+{
+	struct sip_binding_change c = { SIP_BINDING_PUT,
+		mkb(aor, key, "sip:x@192.0.2.1", expires) };
+
+	assert_int_equal(store_mem_apply(m, aor, &c, 1), 0);
+}
+
+/* The expiry wheel (one-second slots, 4096 per lap): within a second,
+ * across laps, after a long gap without sweeps, and a binding already
+ * expired when put. */
+static void test_index_sweep_wheel(void **state)
+{
+	long live = sip_mem_live();
+	struct store_mem *m;
+
+	assert_int_equal(store_mem_alloc(&m, 1000000), 0);
+	put1(m, "sip:a@example.com", "k", 1005500);          /* in 5.5 s */
+	put1(m, "sip:b@example.com", "k", 1000000 + 4096000 + 5200); /* a lap on */
+	put1(m, "sip:c@example.com", "k", 1000000 + 3 * 4096000);     /* 3 laps */
+	put1(m, "sip:d@example.com", "k", 999000);            /* already over */
+	assert_int_equal(store_mem_sweep(m, 1000000), 1);    /* d */
+	assert_int_equal(store_mem_sweep(m, 1005200), 0);    /* a: same second, later */
+	assert_int_equal(store_mem_sweep(m, 1005499), 0);
+	assert_int_equal(store_mem_sweep(m, 1005500), 1);    /* a */
+	/* b shares a's slot one lap later: it stayed */
+	assert_int_equal(store_mem_count(m), 2);
+	/* no sweep for over a lap: every slot is walked once */
+	assert_int_equal(store_mem_sweep(m, 1000000 + 4096000 + 5199), 0);
+	assert_int_equal(store_mem_sweep(m, 1000000 + 4096000 + 9000), 1);    /* b */
+	assert_int_equal(store_mem_count(m), 1);
+	assert_int_equal(store_mem_sweep(m, 1000000 + 3 * 4096000 - 1), 0);
+	assert_int_equal(store_mem_sweep(m, 1000000 + 3 * 4096000), 1);      /* c */
 	assert_int_equal(store_mem_count(m), 0);
 	assert_int_equal(store_mem_aors(m), 0);
 	sip_mem_deref(m);
@@ -555,7 +674,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_put_get_del),
+		cmocka_unit_test(test_index_compact_fields),
 		cmocka_unit_test(test_index_sweep),
+		cmocka_unit_test(test_index_sweep_wheel),
 		cmocka_unit_test(test_index_refresh_rearms_expiry),
 		cmocka_unit_test(test_index_many_aors),
 		cmocka_unit_test(test_index_apply_oom),

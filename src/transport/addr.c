@@ -229,6 +229,20 @@ void sip_tp_addr_print(struct sip_buf *b, const struct sip_tp_addr *a,
 	if (af == AF_UNSPEC)
 		return;
 	ip_bytes(a, &p);
+	if (af == AF_INET) {
+		/* by hand: glibc's inet_ntop() formats IPv4 with sprintf,
+		 * and this runs twice per REGISTER (received, socket) */
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				sip_buf_putc(b, '.');
+			sip_buf_u32(b, p[i]);
+		}
+		if (with_port) {
+			sip_buf_putc(b, ':');
+			sip_buf_u32(b, sip_tp_addr_port(a));
+		}
+		return;
+	}
 	if (!inet_ntop(af, p, s, sizeof(s)))
 		return;
 	if (!with_port) {
@@ -236,9 +250,10 @@ void sip_tp_addr_print(struct sip_buf *b, const struct sip_tp_addr *a,
 		return;
 	}
 	if (af == AF_INET6)
-		sip_buf_printf(b, "[%s]:%u", s, (unsigned)sip_tp_addr_port(a));
-	else
-		sip_buf_printf(b, "%s:%u", s, (unsigned)sip_tp_addr_port(a));
+		sip_buf_putc(b, '[');
+	sip_buf_puts(b, s);
+	sip_buf_puts(b, af == AF_INET6 ? "]:" : ":");
+	sip_buf_u32(b, sip_tp_addr_port(a));
 }
 
 const char *sip_tp_addr_fmt(const struct sip_tp_addr *a,

@@ -70,8 +70,8 @@ int sip_tp_via_received(struct sip_buf *b, const struct sip_via *v,
 			continue;   /* ours replaces it */
 		if (sip_pl_caseeqs(prm.name, "rport")) {
 			/* RFC 3581 §4: fill in the source port */
-			sip_buf_printf(b, ";rport=%u",
-				       (unsigned)sip_tp_addr_port(src));
+			sip_buf_puts(b, ";rport=");
+			sip_buf_u32(b, sip_tp_addr_port(src));
 			continue;
 		}
 		sip_buf_append(b, before.p, (size_t)(cur.p - before.p));

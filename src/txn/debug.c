@@ -101,6 +101,8 @@ void sip_txn_debug(FILE *f, const struct sip_txn_stack *s)
 		" timeouts=%" PRIu64 " transport_errors=%" PRIu64 "\n",
 		st->sent, st->retransmissions, st->absorbed, st->timeouts,
 		st->transport_errors);
+	if (s->done.n)
+		fprintf(f, "  completed (compact records, UDP)=%zu\n", s->done.n);
 	for (const struct sip_txn *t = s->all; t; t = t->anext)
 		txn_line(f, t, now);
 }

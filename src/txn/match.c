@@ -71,7 +71,7 @@ int txn_key_of(struct sip_txn_stack *s, struct sip_msg *m, struct txn_key *k)
 
 /* ---- comparisons ---- */
 
-static uint16_t port_of(const struct sip_via *v)
+uint16_t txn_via_port(const struct sip_via *v)
 {
 	if (v->has_port)
 		return v->port;
@@ -80,7 +80,7 @@ static uint16_t port_of(const struct sip_via *v)
 
 static bool sent_by_eq(const struct sip_via *a, const struct sip_via *b)
 {
-	return sip_pl_casecmp(a->host, b->host) && port_of(a) == port_of(b);
+	return sip_pl_casecmp(a->host, b->host) && txn_via_port(a) == txn_via_port(b);
 }
 
 static bool via_eq(const struct sip_via *a, const struct sip_via *b)

@@ -56,6 +56,9 @@
  *   Completed   request            Completed   on_request(): resend final
  *   Completed   response from TU   Completed   on_tu_response(): discarded
  *   Completed   Timer J            Terminated  on_timer_j()
+ *   Completed   (compact record)   Terminated  on_shed(): with
+ *               cfg.compact_completed over UDP the Completed state goes
+ *               on in a record of done.c until Timer J
  *   Completed   transport error    Terminated  on_transport_error()
  *
  * Timer J = 64*T1 unreliable / 0 reliable.
@@ -106,9 +109,20 @@ static void assert_invariants(const struct sip_txn *t)
 	(void)j;
 }
 
+static void set_state(struct sip_txn *t, enum sip_txn_state next);
+
+/* Once Completed over UDP, after the TU's call has returned: hand the
+ * state to a compact record (done.c) when the stack is configured so,
+ * which ends this object; else keep it, without its request. */
 static void on_shed(void *arg)
 {
-	txn_shed_request(arg);
+	struct sip_txn *t = arg;
+
+	if (!txn_done_add(t)) {
+		set_state(t, SIP_TXN_TERMINATED);
+		return;
+	}
+	txn_shed_request(t);
 }
 
 static void set_state(struct sip_txn *t, enum sip_txn_state next)

@@ -43,15 +43,19 @@ int txn_bytes_new(struct txn_bytes **bp, const char *p, size_t len)
 
 int txn_bytes_print(struct txn_bytes **bp, const struct sip_out *o)
 {
-	struct sip_buf buf;
-	int err;
+	size_t len = sip_out_size(o);
+	struct txn_bytes *b;
 
-	sip_buf_init(&buf);
-	err = sip_out_print(o, &buf);
-	if (!err)
-		err = txn_bytes_new(bp, buf.p, buf.len);
-	sip_buf_reset(&buf);
-	return err;
+	/* sized first and written in place: no buffer to grow, no copy */
+	if (len > SIZE_MAX - sizeof(*b) - 1)
+		return ENOMEM;
+	b = sip_mem_zalloc(sizeof(*b) + len + 1, NULL);
+	if (!b)
+		return ENOMEM;
+	sip_out_write(o, b->p);
+	b->len = len;
+	*bp = b;
+	return 0;
 }
 
 bool sip_txn_dest_reliable(const struct sip_txn_dest *dst)
@@ -261,6 +265,7 @@ static void stack_destroy(void *obj)
 		release(t);
 		sip_mem_deref(t);
 	}
+	txn_done_free(s);
 	txn_tables_free(s);
 }
 
@@ -356,6 +361,10 @@ static int recv_request(struct sip_txn_stack *s, struct sip_msg *m,
 		 * 2xx; it goes to the core, which owns that exchange. */
 		if (m->mid == SIP_ACK)
 			return SIP_TXN_DECLINED;
+		if (txn_done_recv(s, m, k)) {
+			sip_msg_free(m);
+			return 0;
+		}
 		return txn_server_new(s, m, src, k);
 	}
 	sip_mem_ref(t);

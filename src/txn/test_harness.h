@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -131,8 +132,10 @@ H_FN void h_trace(void *arg, const struct sip_txn *t, enum sip_txn_state from,
 		h->tr[h->ntr++] = (struct h_trans){ sip_timers_now(h->ts), t, from, to };
 }
 
-/* A stack on a clock at 0 with T1/T2/T4 (0: defaults). */
-H_FN void h_init_timers(struct harness *h, uint32_t t1, uint32_t t2, uint32_t t4)
+/* A stack on a clock at 0 with T1/T2/T4 (0: defaults), and Completed
+ * non-INVITE server transactions as compact records when @p compact. */
+H_FN void h_init_opts(struct harness *h, uint32_t t1, uint32_t t2, uint32_t t4,
+			bool compact)
 {
 	struct sip_txn_config cfg = { 0 };
 
@@ -153,7 +156,13 @@ H_FN void h_init_timers(struct harness *h, uint32_t t1, uint32_t t2, uint32_t t4
 	cfg.trace = h_trace;
 	cfg.trace_arg = h;
 	memcpy(cfg.secret, "0123456789abcdef", 16);
+	cfg.compact_completed = compact;
 	assert_int_equal(sip_txn_stack_alloc(&h->s, &cfg), 0);
+}
+
+H_FN void h_init_timers(struct harness *h, uint32_t t1, uint32_t t2, uint32_t t4)
+{
+	h_init_opts(h, t1, t2, t4, false);
 }
 
 H_FN void h_init(struct harness *h)

@@ -43,12 +43,28 @@ struct txn_table {
 	size_t n;
 };
 
+/** Completed non-INVITE server transactions as compact records (done.c). */
+struct txn_done;
+struct txn_seg;
+enum { SEG_MAX = 16, SEG_RAW_CAP = 16384 };
+struct txn_done_table {
+	struct txn_done **b;        /* sip_mem array of nb bucket heads */
+	size_t nb;                  /* power of two, or 0 */
+	size_t n;
+	struct txn_done *head, *tail;  /* expiry order; the list owns them */
+	struct sip_timer timer_j;   /* due at head->due */
+	struct txn_seg *open;       /* responses being grouped; a reference */
+	struct txn_done *open_rec[SEG_MAX];  /* their records (NULL: gone) */
+	void *cctx, *dctx;          /* zstd contexts, made on first use */
+};
+
 struct sip_txn_stack {
 	struct sip_txn_config cfg;  /* defaults filled in */
 	uint64_t key[2];            /* SipHash key, from cfg.secret */
 	uint64_t counter;           /* branches and tags drawn so far */
 	struct txn_table server;    /* matchable server transactions */
 	struct txn_table client;    /* matchable client transactions */
+	struct txn_done_table done; /* compact Completed NISTs (done.c) */
 	struct sip_txn *all;        /* every transaction holding a stack ref */
 	struct sip_txn_stats stats;
 	bool dying;                 /* in the destructor: no more events */
@@ -259,6 +275,32 @@ void txn_table_unlink(struct sip_txn_stack *s, struct sip_txn *t);
 
 /** Free the bucket arrays. */
 void txn_tables_free(struct sip_txn_stack *s);
+
+/** Port of @p v's sent-by, the transport's default when absent. */
+uint16_t txn_via_port(const struct sip_via *v);
+
+/* ---- done.c ---- */
+
+/**
+ * With cfg.compact_completed: keep Completed NIST @p t (UDP, RFC 3261
+ * branch, final response sent) as a compact record that answers
+ * retransmissions until t's Timer J. On 0 the caller moves @p t to
+ * Terminated. ENOTSUP when @p t does not qualify, ENOMEM.
+ */
+int txn_done_add(struct sip_txn *t);
+
+/**
+ * Request @p m with key @p k matched a record: the stored final response
+ * went out again (§17.2.2) and true is returned; false when none matched.
+ */
+bool txn_done_recv(struct sip_txn_stack *s, const struct sip_msg *m,
+		   const struct txn_key *k);
+
+/** The records' Timer J (arg: the stack). */
+void txn_done_on_timer(void *arg);
+
+/** Drop every record and the table (stack teardown). */
+void txn_done_free(struct sip_txn_stack *s);
 
 /* ---- id.c ---- */
 

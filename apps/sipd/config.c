@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "config_dialplan.h"
 #include "scalar.h"
 #include "schema.h"
 #include "yamldoc.h"
@@ -272,6 +273,7 @@ static const struct sipd_schema_key user_keys[] = {
 	{ .name = "ha1_sha256", .type = SIPD_SCHEMA_STRING,
 	  .offset = USER(ha1_sha256) },
 	{ .name = "domain", .type = SIPD_SCHEMA_HOST, .offset = USER(domain) },
+	{ .name = "class", .type = SIPD_SCHEMA_STRING, .offset = USER(class_) },
 	{ .name = NULL },
 };
 
@@ -348,6 +350,8 @@ static const struct sipd_schema_key config_keys[] = {
 	  .count_offset = CONFIG(user_count), .elem = &user_entry },
 	{ .name = "proxy", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(proxy),
 	  .map = &proxy_map },
+	{ .name = "dialplan", .type = SIPD_SCHEMA_MAP,
+	  .offset = CONFIG(dialplan), .map = &sipd_config_dialplan_map },
 	{ .name = NULL },
 };
 
@@ -374,6 +378,17 @@ const char *sipd_store_backend_name(enum sipd_store_backend b)
 const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
 {
 	return cfg->auth.realm ? cfg->auth.realm : domain;
+}
+
+const char *sipd_config_user_class(const struct sipd_config *cfg,
+				   const char *user)
+{
+	if (!user)
+		return NULL;
+	for (size_t i = 0; i < cfg->user_count; i++)
+		if (!strcmp(cfg->users[i].name, user))
+			return cfg->users[i].class_;
+	return NULL;
 }
 
 /* Line of entry @p i of list @p key in map @p node, else @p line. */

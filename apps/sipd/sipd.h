@@ -12,6 +12,8 @@
  *   register.c  the registrar role: store, digest auth, registrar
  *   proxy.c   the proxy and redirect roles (RFC 3261 §16, §8.3)
  *   calls.c   the calls the proxy carries (calls.h)
+ *   dialplan.c  the dial plan of the configuration; gwprobe.c probes
+ *               its gateways with OPTIONS
  *   drain.c   graceful stop (SIGTERM, SIGINT)
  *   reload.c  live reconfiguration (SIGHUP)
  *   log.c, trace.c, json.c   output
@@ -30,6 +32,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "dialplan.h"
 #include "log.h"
 #include "self.h"
 
@@ -101,6 +104,9 @@ struct sipd {
 	struct sip_proxy *proxy;
 	struct sipd_calls *calls;  /**< calls.h: the calls it carries */
 	bool proxy_auth;           /**< 407 for our own users (proxy.auth) */
+
+	/* The dial plan (dialplan.c) and its gateway probes (gwprobe.c). */
+	struct sipd_dialplan dialplan;
 
 	/* Server transactions and the source of their request (net.c). */
 	struct sipd_stx *stx;      /**< list of every one bound */

@@ -157,9 +157,9 @@ struct sip_proxy_opts {
 	bool record_route;        /* add ours (dialog-creating requests only) */
 	struct sip_proxy_route route; /* from sip_proxy_route_pre(); zero: none */
 	sip_proxy_next_h *next;   /* sequential failover decision, or NULL */
-	void *next_arg;           /* for next; must outlive the call (it is
-	                             freed in the call's END event at the
-	                             latest) */
+	void *next_arg;           /* for next: NULL or a sip_mem object, of
+	                             which the call holds a reference until
+	                             it ends */
 };
 
 /**

@@ -113,6 +113,7 @@ static void call_free(struct sip_proxy_call *c, bool events)
 	sip_timer_cancel(&c->seq_timer);
 	for (size_t i = 0; i < c->nbr; i++)
 		branch_clear(&c->br[i]);
+	sip_mem_deref(c->opts.next_arg);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -579,6 +580,7 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 	if (opts->fork == SIP_PROXY_SEQUENTIAL)
 		sort_by_q(c);
 	c->st = sip_mem_ref(st);
+	sip_mem_ref(c->opts.next_arg);
 	*cp = c;
 	return 0;
 }

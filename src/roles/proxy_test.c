@@ -430,10 +430,11 @@ static void test_sequential_timeout(void **state)
 	fx_free(&f);
 }
 
-/* A failover hook that stops on 4xx (the dial plan's gateway rule). */
+/* A failover hook that stops on 4xx (the dial plan's gateway rule); its
+ * argument is a sip_mem object pointing at the fixture. */
 static bool next_h(void *arg, uint16_t sc)
 {
-	struct fx *f = arg;
+	struct fx *f = *(struct fx **)arg;
 
 	f->next_calls++;
 	return sc == 0 || sc == 408 || sc >= 500;
@@ -453,9 +454,11 @@ static void test_sequential_failover_hook(void **state)
 
 	(void)state;
 	fx_init(&f, 0);
-	o.next_arg = &f;
+	o.next_arg = sip_mem_zalloc(sizeof(struct fx *), NULL);
+	*(struct fx **)o.next_arg = &f;
 	st = recv_invite(&f, invite);
 	assert_int_equal(sip_proxy_forward(f.p, st, t, 3, &o, NULL), 0);
+	o.next_arg = sip_mem_deref(o.next_arg);   /* the call keeps its own */
 	sent_branch(&f, sent_idx(&f, "INVITE sip:gw@192.0.2.7", 0), b, sizeof(b));
 	respond(&f, b, 503, "INVITE", NULL);
 	sent_branch(&f, sent_idx(&f, "INVITE sip:gw@192.0.2.8", 0), b, sizeof(b));

@@ -21,7 +21,6 @@ px_register uast2 "sip:uast2@127.0.0.1:$PT2;transport=tcp"
 call() {
 	local name=$1 utr=$2 uport=$3 user=$4 ctr=$5 ok=0
 	px_uas "$name-uas" proxy_uas.xml "$utr" "$uport"
-	sleep 0.3
 	it_sipp_ok "$name-uac" proxy_uac.xml "$ctr" 4 -s "$user" || ok=1
 	px_wait "$PX_PID" "$name-uas" || ok=1
 	return $ok

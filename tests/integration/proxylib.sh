@@ -42,6 +42,19 @@ px_uas() {
 		"$@" >"$IT_DIR/$name.out" 2>&1 </dev/null &
 	PX_PID=$!
 	IT_PIDS+=("$PX_PID")
+	px_listening "$tr" "$port"
+}
+
+# px_listening TRANSPORT PORT: wait (at most 5 s) until a socket listens
+# on 127.0.0.1:PORT (u1: UDP, t1: TCP).
+px_listening() {
+	local i opt=-Hlun
+	[ "$1" = t1 ] && opt=-Hltn
+	for ((i = 0; i < 50; i++)); do
+		[ -n "$(ss $opt "sport = :$2" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	it_note "nothing listens on port $2 ($1) after 5 s"
 }
 
 # px_wait PID NAME: wait for a background sipp; fail the test (with its

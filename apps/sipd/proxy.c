@@ -15,6 +15,7 @@
 #include "sip/addr.h"
 #include "sip/auth.h"
 #include "sip/authhdr.h"
+#include "sip/cseq.h"
 #include "sip/mem.h"
 #include "sip/msg.h"
 #include "sip/out.h"
@@ -201,6 +202,17 @@ static bool our_domain(struct sipd *sd, struct sip_pl host)
 	if (r->domain_count && in_list(r->domains, r->domain_count, host))
 		return true;
 	return sipd_self_host(&sd->self, &sd->cfg->server, host, host_type(host));
+}
+
+/* Is Request-URI @p u for one of our domains? As our_domain(), but an
+ * address of ours with a port we do not listen on is someone else. */
+static bool our_uri(struct sipd *sd, const struct sip_uri *u)
+{
+	const struct sipd_config_registrar *r = &sd->cfg->registrar;
+
+	if (r->domain_count && in_list(r->domains, r->domain_count, u->host))
+		return true;
+	return sipd_self_uri(&sd->self, &sd->cfg->server, u);
 }
 
 /* Parse @p text into @p dst when its host is an IP literal: 0, ENOENT
@@ -646,9 +658,9 @@ static void route_request(struct pctx *c)
 		finish(c, 400, NULL);
 		return;
 	}
-	if (plan && by_plan(c, plan))
-		return;
-	if (our_domain(sd, ruri->host)) {
+	if (our_uri(sd, ruri)) {
+		if (plan && by_plan(c, plan))
+			return;
 		if (pc->redirect_domain_count &&
 		    in_list(pc->redirect_domains, pc->redirect_domain_count,
 			    ruri->host)) {
@@ -890,6 +902,51 @@ bool sipd_proxy_response(struct sipd *sd, struct sip_msg *m,
 	}
 	sip_buf_reset(&b);
 	return sent;
+}
+
+/* A request we may forward without state (§16.11): well formed, hops
+ * left, no Proxy-Require (the core answers those), not a loop, bound
+ * for another domain or a Route that is not ours, not from one of our
+ * users who must authenticate, to an IP literal (no resolver round trip
+ * for a stateless forward). */
+static bool stateless_target(struct sipd *sd, struct sip_msg *m,
+			     struct sip_proxy_route *r, struct sip_proxy_target *t)
+{
+	const struct sip_addr *from;
+	char hop[SIP_ROUTE_URI_MAX], host[NAME_MAX_LEN];
+	struct sip_uri u;
+	uint32_t mf;
+
+	if (sip_msg_check(m) || sip_msg_hdr(m, SIP_HDR_PROXY_REQUIRE) ||
+	    sip_msg_hdr(m, SIP_HDR_REQUIRE) ||
+	    (!sip_msg_max_forwards(m, &mf) && mf == 0) ||
+	    sip_proxy_route_pre(m, self_h, sd, r) || sip_proxy_loop(sd->proxy, m) ||
+	    sip_uri_decode(&u, r->next_uri) || r->next_uri.len >= sizeof(hop))
+		return false;
+	if (!r->has_route && our_uri(sd, &u))
+		return false;
+	if (sd->proxy_auth && !in_dialog(m) && !sip_msg_from(m, &from) &&
+	    our_domain(sd, from->uri.host))
+		return false;
+	sip_pl_strcpy(r->next_uri, hop, sizeof(hop));
+	return !dest_of_uri(sd, hop, &t->dst, host, sizeof(host));
+}
+
+bool sipd_proxy_stateless_request(struct sipd *sd, struct sip_msg *m,
+				  const struct sip_tp_peer *src)
+{
+	struct sip_proxy_route r;
+	struct sip_proxy_target t = { .q = -1 };
+
+	(void)src;
+	if (!sd->proxy || !sd->cfg->proxy.stateless || sd->stopping ||
+	    m->mid == SIP_ACK || m->mid == SIP_REGISTER ||
+	    !stateless_target(sd, m, &r, &t))
+		return false;
+	if (sip_proxy_stateless(sd->proxy, m, &t, &r))
+		return false;
+	sd->stats.proxied_stateless++;
+	return true;
 }
 
 /* ---- start and stop ---- */

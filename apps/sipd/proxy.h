@@ -19,10 +19,10 @@
  *      proxy.auth on: Proxy-Authorization checked (digest, auth.*)
  *                                                        407 + Proxy-
  *      Authenticate, 403 for a blocked source, 400 for a bad header
- *   5. the dial plan, when one is configured (dialplan.h): a refused
- *      caller 403; a user to the location service; a URI forwarded; a
- *      redirect 3xx; a gateway group tried in order with failover (all
- *      down: 503); no rule: on to 6
+ *   5. for one of our domains, the dial plan when one is configured
+ *      (dialplan.h): a refused caller 403; a user to the location
+ *      service; a URI forwarded; a redirect 3xx; a gateway group tried
+ *      in order with failover (all down: 503); no rule: on to 6
  *   6. one of our domains: proxy.redirect_domains answered 302/301 with
  *      every contact and its q-value; else the contacts of the location
  *      service forked (proxy.fork: parallel, or sequential by q-value
@@ -34,7 +34,8 @@
  * The forwarded request gets Record-Route when proxy.record_route (two
  * when transport or interface changes, RFC 5658). ACKs for 2xx and
  * responses that match no client transaction but carry our Via on top
- * are forwarded statelessly (§16.11). A CANCEL of a proxied INVITE is
+ * are forwarded statelessly (§16.11), and so are requests for other
+ * domains with proxy.stateless (sipd_proxy_stateless_request()). A CANCEL of a proxied INVITE is
  * answered 200 and CANCELs every branch (§16.10).
  */
 #ifndef SIPD_PROXY_H
@@ -81,6 +82,17 @@ bool sipd_proxy_cancel(struct sipd *sd, struct sip_txn *ist);
  */
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src);
+
+/**
+ * proxy.stateless (§16.11): forward request @p m without a transaction
+ * when it is bound for another domain (or a Route not ours) at an IP
+ * literal, and is neither malformed, out of hops, looping, carrying
+ * Proxy-Require nor from one of our users who must authenticate (those
+ * take the stateful path). Called before the transaction layer sees
+ * @p m (borrowed). Returns true when it was sent.
+ */
+bool sipd_proxy_stateless_request(struct sipd *sd, struct sip_msg *m,
+				  const struct sip_tp_peer *src);
 
 /**
  * A response no client transaction took (a 2xx retransmitted after the

@@ -60,7 +60,6 @@ struct sip_proxy_call {
 	bool invite;
 	struct sip_proxy_opts opts;
 	struct sip_txn_dest in;      /* where the request came from */
-	struct branch br[SIP_PROXY_TARGETS_MAX];
 	size_t nbr;
 	size_t pos;                  /* first target not started */
 	struct sip_timer seq_timer;  /* sequential: the group rang too long */
@@ -72,6 +71,9 @@ struct sip_proxy_call {
 	bool stop;                   /* no new branches (6xx, 2xx, CANCEL) */
 	bool started;                /* START was reported */
 	bool freeing;
+	/* nbr branches: a context lives until its last client transaction
+	 * ends (32 s after a final over UDP), so it is sized to fit */
+	struct branch br[];
 };
 
 static void after_final(struct sip_proxy_call *c);
@@ -558,7 +560,7 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 
 	if (!m || sip_msg_via(m, &v))
 		return EBADMSG;
-	c = calloc(1, sizeof(*c));
+	c = calloc(1, sizeof(*c) + n * sizeof(c->br[0]));
 	if (!c)
 		return ENOMEM;
 	c->p = p;

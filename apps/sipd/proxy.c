@@ -387,19 +387,24 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	struct ptarget *t = &c->t[c->resolving];
 	struct sipd *sd = c->sd;
 
-	if (!status && res && c->sd->proxy) {
+	/* the first address we have a listener of its family for */
+	for (struct addrinfo *ai = status ? NULL : res; ai && sd->proxy && !t->ok;
+	     ai = ai->ai_next) {
 		uint16_t port = ntohs(((struct sockaddr_in *)&t->dst.addr)->sin_port);
 		struct sip_tp_addr a;
+		unsigned iface;
 
-		if (!sip_tp_addr_set(&a, res->ai_addr)) {
-			sip_tp_addr_set_port(&a, port);
-			memcpy(&t->dst.addr, &a.u.ss, a.len);
-			t->dst.addrlen = a.len;
-			t->dst.iface = iface_for(sd, t->dst.transport == SIP_TXN_TCP ?
-						 SIP_TP_TCP : SIP_TP_UDP,
-						 sip_tp_addr_af(&a));
-			t->ok = t->dst.iface != 0;
-		}
+		if (sip_tp_addr_set(&a, ai->ai_addr))
+			continue;
+		iface = iface_for(sd, t->dst.transport == SIP_TXN_TCP ?
+				  SIP_TP_TCP : SIP_TP_UDP, sip_tp_addr_af(&a));
+		if (!iface)
+			continue;
+		sip_tp_addr_set_port(&a, port);
+		memcpy(&t->dst.addr, &a.u.ss, a.len);
+		t->dst.addrlen = a.len;
+		t->dst.iface = iface;
+		t->ok = true;
 	}
 	uv_freeaddrinfo(res);
 	if (!c->sd->proxy) {

@@ -497,7 +497,8 @@ void px_route_request(struct pctx *c)
 		px_finish(c, 400, NULL);
 		return;
 	}
-	if (px_our_uri(sd, ruri)) {
+	/* a tel: URI names no host: it is ours to route (§19.1.6) */
+	if (ruri->scheme == SIP_URI_TEL || px_our_uri(sd, ruri)) {
 		if (plan && by_plan(c, plan))
 			return;
 		if (pc->redirect_domain_count &&

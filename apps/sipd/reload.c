@@ -300,15 +300,15 @@ void sipd_reload(struct sipd *sd)
 	n += apply_log(sd, nc, old);
 	n += apply_trace(sd, nc, old);
 	n += apply_server(sd, nc, old);
+	/* the dial plan is swapped whole, its gateways' health kept */
+	if (sipd_dialplan_reload(sd, nc))
+		n++;
 	/* from here on everything reads the new configuration */
 	sd->cfg = nc;
 	sipd_config_free(old);
 	/* users[] is live: put again, so changed passwords take effect
 	 * (users removed from the file stay in the store: `sipd user rm`) */
 	if (nc->user_count && !sipd_register_load_users(sd, nc))
-		n++;
-	/* the dial plan is swapped whole, its gateways' health kept */
-	if (sipd_dialplan_reload(sd, nc))
 		n++;
 	if (!n)
 		sipd_log(&sd->log, SIPD_LOG_INFO, "configuration unchanged",

@@ -183,7 +183,7 @@ static void print_q(struct sip_buf *b, int q)
 static void redirect(struct pctx *c)
 {
 	struct sipd *sd = c->sd;
-	struct sip_out *o;
+	struct sip_out *o = NULL;
 	int err = sipd_reply_build(sd, &c->rq, c->redirect_code, NULL, &o);
 
 	for (size_t i = 0; !err && i < c->n; i++) {
@@ -363,8 +363,15 @@ static void locate(struct pctx *c, const char *user)
 	if (!user) {
 		err = sip_location_lookup_uri(sd->store, ruri, on_location, c);
 	} else {
+		struct sip_pl host = ruri->host;
+
+		/* a tel: URI has no host: the first domain we serve */
+		if (!host.len && sd->cfg->registrar.domain_count)
+			host = sip_pl_str(sd->cfg->registrar.domains[0]);
+		else if (!host.len && sd->cfg->server.domain_count)
+			host = sip_pl_str(sd->cfg->server.domains[0]);
 		sip_buf_init(&aor);
-		sip_aor_from_parts(&aor, sip_pl_str(user), ruri->host);
+		sip_aor_from_parts(&aor, sip_pl_str(user), host);
 		sip_buf_putc(&aor, '\0');
 		err = sip_buf_err(&aor);
 		if (!err)

@@ -221,6 +221,12 @@ static void send_best(struct sip_proxy_call *c)
 	} else {
 		(void)sip_txn_reply_code(c->st, sc, NULL);
 	}
+	/* the context may live on for its client transactions: the finals
+	 * kept for the choice are not needed any more */
+	for (size_t k = 0; k < c->nbr; k++) {
+		sip_msg_free(c->br[k].resp);
+		c->br[k].resp = NULL;
+	}
 	report(c, sc < 300 ? SIP_PROXY_EV_ANSWERED : SIP_PROXY_EV_FAILED, sc);
 }
 

@@ -91,6 +91,18 @@ static bool px_still_wanted(struct pctx *c)
 	return c->sd->proxy && (s == SIP_TXN_PROCEEDING || s == SIP_TXN_TRYING);
 }
 
+/* §18.2.1, RFC 3581: the top Via of @p m (from @p src) with received
+ * and rport, printed into @p b; unset when it cannot be (left as is). */
+static struct sip_pl via_received(struct sip_msg *m, const struct sip_tp_addr *src,
+				  struct sip_buf *b)
+{
+	const struct sip_via *v;
+
+	if (sip_msg_via(m, &v) || sip_tp_via_received(b, v, src) || sip_buf_err(b))
+		return (struct sip_pl){ NULL, 0 };
+	return sip_buf_pl_get(b);
+}
+
 /* ---- answers ---- */
 
 static void call_h(void *arg, struct sip_proxy_call *call,
@@ -126,6 +138,7 @@ static void go(struct pctx *c)
 			 c->m->mid == SIP_REFER),
 		.route = c->route,
 	};
+	struct sip_buf via;
 	size_t n = 0;
 	int err;
 
@@ -154,7 +167,10 @@ static void go(struct pctx *c)
 		for (size_t i = 0; i < n; i++)
 			t[i].q = (int)(1000 - i);
 	}
+	sip_buf_init(&via);
+	o.via = via_received(c->m, &c->src.remote, &via);
 	err = sip_proxy_forward(sd->proxy, c->st, t, n, &o, NULL);
+	sip_buf_reset(&via);
 	if (err) {
 		px_finish(c, err == ENETUNREACH ? 503 : 500, NULL);
 		return;
@@ -580,6 +596,25 @@ bool sipd_proxy_cancel(struct sipd *sd, struct sip_txn *ist)
 	return sd->proxy && !sip_proxy_cancel(sd->proxy, ist);
 }
 
+/* sip_proxy_stateless() with the received/rport of @p src. */
+static bool stateless_send(struct sipd *sd, struct sip_msg *m,
+			   const struct sip_tp_peer *src,
+			   const struct sip_proxy_target *t,
+			   const struct sip_proxy_route *r)
+{
+	struct sip_buf via;
+	int err;
+
+	sip_buf_init(&via);
+	err = sip_proxy_stateless(sd->proxy, m, t, r,
+				  via_received(m, &src->remote, &via));
+	sip_buf_reset(&via);
+	if (err)
+		return false;
+	sd->stats.proxied_stateless++;
+	return true;
+}
+
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src)
 {
@@ -588,7 +623,6 @@ bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 	struct sip_uri u;
 	char hop[SIP_ROUTE_URI_MAX], host[NAME_MAX_LEN];
 
-	(void)src;
 	if (!sd->proxy || sip_msg_check(m) ||
 	    sip_proxy_route_pre(m, px_self_h, sd, &r) || sip_proxy_loop(sd->proxy, m) ||
 	    sip_uri_decode(&u, r.next_uri) || r.next_uri.len >= sizeof(hop))
@@ -599,10 +633,7 @@ bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 	/* an ACK is never worth a resolver round trip: IP literals only */
 	if (px_dest_of_uri(sd, hop, &t.dst, host, sizeof(host)))
 		return false;
-	if (sip_proxy_stateless(sd->proxy, m, &t, &r))
-		return false;
-	sd->stats.proxied_stateless++;
-	return true;
+	return stateless_send(sd, m, src, &t, &r);
 }
 
 bool sipd_proxy_response(struct sipd *sd, struct sip_msg *m,
@@ -661,15 +692,11 @@ bool sipd_proxy_stateless_request(struct sipd *sd, struct sip_msg *m,
 	struct sip_proxy_route r;
 	struct sip_proxy_target t = { .q = -1 };
 
-	(void)src;
 	if (!sd->proxy || !sd->cfg->proxy.stateless || sd->stopping ||
 	    m->mid == SIP_ACK || m->mid == SIP_REGISTER ||
 	    !stateless_target(sd, m, &r, &t))
 		return false;
-	if (sip_proxy_stateless(sd->proxy, m, &t, &r))
-		return false;
-	sd->stats.proxied_stateless++;
-	return true;
+	return stateless_send(sd, m, src, &t, &r);
 }
 
 /* ---- start and stop ---- */

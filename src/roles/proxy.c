@@ -64,6 +64,7 @@ struct sip_proxy_call {
 	size_t pos;                  /* first target not started */
 	struct sip_timer seq_timer;  /* sequential: the group rang too long */
 	uint64_t hash;               /* loop-detection hash (§16.6 step 8) */
+	char *via;                   /* opts.via, copied; NULL: none */
 	unsigned live;               /* client transactions not terminated */
 	bool final_sent;
 	bool answered;               /* a 2xx went to the caller */
@@ -116,6 +117,7 @@ static void call_free(struct sip_proxy_call *c, bool events)
 	for (size_t i = 0; i < c->nbr; i++)
 		branch_clear(&c->br[i]);
 	sip_mem_deref(c->opts.next_arg);
+	free(c->via);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -405,6 +407,7 @@ static int start_branch(struct sip_proxy_call *c, struct branch *b)
 	struct proxy_fwd f = {
 		.route = &c->opts.route, .branch = branch,
 		.record_route = c->opts.record_route, .in = &c->in,
+		.via = c->via ? sip_pl_str(c->via) : (struct sip_pl){ NULL, 0 },
 	};
 	struct sip_out *o;
 	struct sip_txn *ct;
@@ -574,7 +577,8 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 	c->invite = m->mid == SIP_INVITE;
 	c->opts = *opts;
 	c->in = *sip_txn_dest(st);
-	c->hash = proxy_loop_hash(p, m, v->raw);
+	/* over the topmost Via as we pass it on: that is what comes back */
+	c->hash = proxy_loop_hash(p, m, opts->via.len ? opts->via : v->raw);
 	c->nbr = n;
 	for (size_t i = 0; i < n; i++) {
 		c->br[i].c = c;
@@ -587,6 +591,13 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 	}
 	if (opts->fork == SIP_PROXY_SEQUENTIAL)
 		sort_by_q(c);
+	if (opts->via.len && !(c->via = sip_pl_dup(opts->via))) {
+		for (size_t k = 0; k < n; k++)
+			branch_clear(&c->br[k]);
+		free(c);
+		return ENOMEM;
+	}
+	c->opts.via = (struct sip_pl){ NULL, 0 };
 	c->st = sip_mem_ref(st);
 	sip_mem_ref(c->opts.next_arg);
 	*cp = c;

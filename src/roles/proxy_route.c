@@ -342,6 +342,10 @@ int proxy_build_request(const struct sip_proxy *p, struct sip_msg *m,
 		goto out;
 	if ((err = strict_next_hop(o, m, t, f->route)))
 		goto out;
+	/* §18.2.1: the received/rport the transport noted on arrival */
+	if (f->via.len && ((err = sip_out_via_pop(o)) ||
+			   (err = sip_out_via_push(o, f->via))))
+		goto out;
 	err = push_via(p, o, &t->dst, f->branch);
 out:
 	if (err)
@@ -355,11 +359,11 @@ out:
 
 int sip_proxy_stateless(struct sip_proxy *p, struct sip_msg *m,
 			const struct sip_proxy_target *t,
-			const struct sip_proxy_route *route)
+			const struct sip_proxy_route *route, struct sip_pl via)
 {
 	char branch[64];
 	const struct sip_via *v;
-	struct proxy_fwd f = { .route = route, .branch = branch };
+	struct proxy_fwd f = { .route = route, .branch = branch, .via = via };
 	struct sip_out *o;
 	struct sip_buf b;
 	struct fnv h = { 1469598103934665603ull };
@@ -368,7 +372,7 @@ int sip_proxy_stateless(struct sip_proxy *p, struct sip_msg *m,
 
 	if (sip_msg_via(m, &v))
 		return EBADMSG;
-	lh = proxy_loop_hash(p, m, v->raw);
+	lh = proxy_loop_hash(p, m, via.len ? via : v->raw);
 	/* §16.11: the same request (a retransmission) gets the same branch;
 	 * the incoming branch and the target name it */
 	fnv_add(&h, p->conf.secret, sizeof(p->conf.secret));

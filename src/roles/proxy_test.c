@@ -678,8 +678,8 @@ static void test_stateless(void **state)
 	(void)state;
 	fx_init(&f, 0);
 	m = tu_msg(invite);
-	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL), 0);
-	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL), 0);
+	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL, (struct sip_pl){ NULL, 0 }), 0);
+	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL, (struct sip_pl){ NULL, 0 }), 0);
 	sip_msg_free(m);
 	assert_int_equal(f.h.nsent, 2);
 	sent_branch(&f, 0, b1, sizeof(b1));

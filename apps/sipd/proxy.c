@@ -615,25 +615,104 @@ static bool stateless_send(struct sipd *sd, struct sip_msg *m,
 	return true;
 }
 
+/* The next hop of ACK @p m (not for sipd itself) into @p t, the §16.4
+ * result into @p r. 0, ENOENT (a name: @p host to resolve), or an error. */
+static int ack_target(struct sipd *sd, struct sip_msg *m, struct sip_proxy_route *r,
+		      struct sip_proxy_target *t, char *host, size_t hostsz)
+{
+	char hop[SIP_ROUTE_URI_MAX];
+	struct sip_uri u;
+
+	if (!sd->proxy || sip_msg_check(m) ||
+	    sip_proxy_route_pre(m, px_self_h, sd, r) || sip_proxy_loop(sd->proxy, m) ||
+	    sip_uri_decode(&u, r->next_uri) || r->next_uri.len >= sizeof(hop))
+		return EINVAL;
+	if (!r->has_route && px_self_h(sd, &u))
+		return EINVAL;   /* for us: nothing acknowledges anything here */
+	sip_pl_strcpy(r->next_uri, hop, sizeof(hop));
+	return px_dest_of_uri(sd, hop, &t->dst, host, hostsz);
+}
+
+/* An ACK whose next hop is a name, while the resolver works: its own
+ * copy of the message, and its source. */
+struct ack_ctx {
+	struct sipd *sd;
+	struct sip_msg *m;
+	struct sip_tp_peer src;      /* src.conn unused (cleared) */
+	uv_getaddrinfo_t gai;
+};
+
+static void on_ack_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct ack_ctx *a = req->data;
+	struct sipd *sd = a->sd;
+	struct sip_proxy_route r;
+	struct sip_proxy_target t = { .q = -1 };
+	char host[NAME_MAX_LEN];
+
+	if (sd->proxy && !status &&
+	    ack_target(sd, a->m, &r, &t, host, sizeof(host)) == ENOENT) {
+		uint16_t port = ntohs(((struct sockaddr_in *)&t.dst.addr)->sin_port);
+
+		sipd_clock_sync(&sd->clock, &sd->loop);
+		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+			struct sip_tp_addr ad;
+
+			if (sip_tp_addr_set(&ad, ai->ai_addr))
+				continue;
+			t.dst.iface = px_iface_for(sd, t.dst.transport == SIP_TXN_TCP ?
+						   SIP_TP_TCP : SIP_TP_UDP,
+						   sip_tp_addr_af(&ad));
+			if (!t.dst.iface)
+				continue;
+			sip_tp_addr_set_port(&ad, port);
+			memcpy(&t.dst.addr, &ad.u.ss, ad.len);
+			t.dst.addrlen = ad.len;
+			(void)stateless_send(sd, a->m, &a->src, &t, &r);
+			break;
+		}
+	}
+	uv_freeaddrinfo(res);
+	sip_msg_free(a->m);
+	free(a);
+}
+
+/* Resolve @p host for ACK @p m, then send it. */
+static bool ack_resolve(struct sipd *sd, struct sip_msg *m,
+			const struct sip_tp_peer *src, const char *host)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+	struct ack_ctx *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return false;
+	if (sip_msg_decode(&a->m, m->raw.p, m->raw.len, NULL, 0, NULL)) {
+		free(a);
+		return false;
+	}
+	a->sd = sd;
+	a->src = *src;
+	a->src.conn = NULL;
+	a->gai.data = a;
+	if (uv_getaddrinfo(&sd->loop, &a->gai, on_ack_resolved, host, NULL, &hints)) {
+		sip_msg_free(a->m);
+		free(a);
+		return false;
+	}
+	return true;
+}
+
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src)
 {
 	struct sip_proxy_route r;
 	struct sip_proxy_target t = { .q = -1 };
-	struct sip_uri u;
-	char hop[SIP_ROUTE_URI_MAX], host[NAME_MAX_LEN];
+	char host[NAME_MAX_LEN];
+	int err = ack_target(sd, m, &r, &t, host, sizeof(host));
 
-	if (!sd->proxy || sip_msg_check(m) ||
-	    sip_proxy_route_pre(m, px_self_h, sd, &r) || sip_proxy_loop(sd->proxy, m) ||
-	    sip_uri_decode(&u, r.next_uri) || r.next_uri.len >= sizeof(hop))
-		return false;
-	if (!r.has_route && px_self_h(sd, &u))
-		return false;   /* for us: nothing acknowledges anything here */
-	sip_pl_strcpy(r.next_uri, hop, sizeof(hop));
-	/* an ACK is never worth a resolver round trip: IP literals only */
-	if (px_dest_of_uri(sd, hop, &t.dst, host, sizeof(host)))
-		return false;
-	return stateless_send(sd, m, src, &t, &r);
+	if (err == ENOENT)
+		return ack_resolve(sd, m, src, host);
+	return !err && stateless_send(sd, m, src, &t, &r);
 }
 
 bool sipd_proxy_response(struct sipd *sd, struct sip_msg *m,

@@ -77,8 +77,9 @@ bool sipd_proxy_cancel(struct sipd *sd, struct sip_txn *ist);
 
 /**
  * An ACK no transaction took (the ACK for a 2xx): forward it
- * statelessly when it is not for sipd itself. Returns true when sent.
- * @p m is borrowed.
+ * statelessly when it is not for sipd itself; a next hop named by host
+ * is resolved first (the ACK copied meanwhile). Returns true when sent
+ * or on its way. @p m is borrowed.
  */
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src);

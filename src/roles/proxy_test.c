@@ -280,6 +280,27 @@ static void test_strict_next_hop(void **state)
 	fx_free(&f);
 }
 
+/* RFC 3327: a contact registered through edge proxies is reached by
+ * its Path, pushed as Route values on top of any left. */
+static void test_path(void **state)
+{
+	struct fx f;
+	struct sip_txn *st;
+	struct sip_proxy_opts o = { .record_route = true };
+	struct sip_proxy_target t = target("sip:bob@10.0.0.5:5070", 7, -1, SIP_TXN_UDP);
+	const char *s;
+
+	(void)state;
+	t.route = "<sip:edge1.test;lr>, <sip:edge2.test;lr>";
+	fx_init(&f, 0);
+	st = recv_invite(&f, invite);
+	assert_int_equal(sip_proxy_forward(f.p, st, &t, 1, &o, NULL), 0);
+	s = f.h.sent[sent_idx(&f, "INVITE", 0)].text;
+	assert_non_null(strstr(s, "INVITE sip:bob@10.0.0.5:5070 SIP/2.0\r\n"));
+	assert_non_null(strstr(s, "Route: <sip:edge1.test;lr>, <sip:edge2.test;lr>\r\n"));
+	fx_free(&f);
+}
+
 /* ---- §16.3 step 4 ---- */
 
 static void test_loop(void **state)
@@ -713,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_route_pre),
 		cmocka_unit_test(test_strict_forward),
 		cmocka_unit_test(test_strict_next_hop),
+		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_parallel_486_200),
 		cmocka_unit_test(test_parallel_cancel_ringing),

@@ -391,9 +391,10 @@ static void on_branch(struct sip_txn *t, struct sip_txn_event *ev, void *arg)
 		c->live--;
 		if (pending(b)) {
 			branch_done(b, 0);
-			after_final(c);
+			after_final(c);   /* frees @p c when it is done */
+		} else {
+			maybe_free(c);
 		}
-		maybe_free(c);
 		break;
 	default:
 		break;

@@ -348,7 +348,17 @@ static void on_location(void *arg, int err, struct sip_bindings *bs)
 	for (size_t i = 0; i < bs->n; i++) {
 		const struct sip_binding *b = &bs->v[i];
 		char *hop = b->path && *b->path ? first_path_uri(b->path) : NULL;
+		char flow[SIP_TP_ADDRSTRLEN + 32];
 
+		/* RFC 5626 §5.3: an outbound registration (instance and
+		 * reg-id) is reached over its flow: the address it registered
+		 * from, on its transport (a TCP connection is reused) */
+		if (!hop && b->instance && b->reg_id && b->received && b->transport &&
+		    (!strcmp(b->transport, "TCP") || !strcmp(b->transport, "UDP")) &&
+		    snprintf(flow, sizeof(flow), "sip:%s;transport=%s", b->received,
+			     !strcmp(b->transport, "TCP") ? "tcp" : "udp") <
+		    (int)sizeof(flow))
+			hop = strdup(flow);
 		(void)add_target(c, b->contact, hop ? hop : b->contact, b->path, b->q);
 		free(hop);
 	}

@@ -220,6 +220,37 @@ struct sipd_config_dialplan {
 	struct sipd_dp_health health;
 };
 
+/** proxy.fork: how a target set of several contacts is tried. */
+enum sipd_fork {
+	SIPD_FORK_PARALLEL,
+	SIPD_FORK_SEQUENTIAL,
+};
+
+/** proxy.auth: 407 for requests from our own users before routing. */
+enum sipd_proxy_auth {
+	SIPD_PROXY_AUTH_AUTO,    /**< on when the file has users */
+	SIPD_PROXY_AUTH_ON,
+	SIPD_PROXY_AUTH_OFF,
+};
+
+/** proxy: RFC 3261 §16 (include/sip/proxy.h) and the redirect server. */
+struct sipd_config_proxy {
+	bool enabled;              /**< false */
+	bool record_route;         /**< true */
+	unsigned timer_c_ms;       /**< §16.8; 180000 */
+	enum sipd_fork fork;       /**< parallel */
+	unsigned branch_timeout_ms;  /**< sequential: ring time of one q
+				      group; 0 = until its final */
+	enum sipd_proxy_auth auth; /**< auto */
+	bool stateless;            /**< foreign domains forwarded
+				      statelessly (§16.11); false */
+	char **redirect_domains;   /**< answered 3xx with the contacts */
+	size_t redirect_domain_count;
+	unsigned redirect_code;    /**< 302 (or 301) */
+	unsigned call_timeout_s;   /**< an answered call leaves the call
+				      table after this long without BYE; 7200 */
+};
+
 /** A loaded configuration: every field set (defaults filled in). */
 struct sipd_config {
 	struct sipd_config_server server;
@@ -234,6 +265,7 @@ struct sipd_config {
 	struct sipd_config_auth auth;
 	struct sipd_config_user *users;
 	size_t user_count;
+	struct sipd_config_proxy proxy;
 	struct sipd_config_dialplan dialplan;
 };
 

@@ -636,6 +636,56 @@ static void test_auth_realms(void **state)
 	}
 }
 
+static void test_proxy_keys(void **state)
+{
+	struct sipd_config *cfg;
+
+	(void)state;
+	cfg = parse_ok("proxy: { enabled: true }\n");
+	assert_true(cfg->proxy.enabled);
+	assert_true(cfg->proxy.record_route);
+	assert_int_equal(cfg->proxy.timer_c_ms, 180000);
+	assert_int_equal(cfg->proxy.fork, SIPD_FORK_PARALLEL);
+	assert_int_equal(cfg->proxy.branch_timeout_ms, 0);
+	assert_int_equal(cfg->proxy.auth, SIPD_PROXY_AUTH_AUTO);
+	assert_false(cfg->proxy.stateless);
+	assert_int_equal(cfg->proxy.redirect_domain_count, 0);
+	assert_int_equal(cfg->proxy.redirect_code, 302);
+	assert_int_equal(cfg->proxy.call_timeout_s, 7200);
+	sipd_config_free(cfg);
+	cfg = parse_ok("proxy:\n  enabled: true\n  record_route: false\n"
+		       "  timer_c_ms: 5000\n  fork: sequential\n"
+		       "  branch_timeout_ms: 2000\n  auth: off\n  stateless: true\n"
+		       "  redirect_domains: [ r.test, s.test ]\n"
+		       "  redirect_code: 301\n  call_timeout_s: 60\n");
+	assert_false(cfg->proxy.record_route);
+	assert_int_equal(cfg->proxy.timer_c_ms, 5000);
+	assert_int_equal(cfg->proxy.fork, SIPD_FORK_SEQUENTIAL);
+	assert_int_equal(cfg->proxy.branch_timeout_ms, 2000);
+	assert_int_equal(cfg->proxy.auth, SIPD_PROXY_AUTH_OFF);
+	assert_true(cfg->proxy.stateless);
+	assert_int_equal(cfg->proxy.redirect_domain_count, 2);
+	assert_string_equal(cfg->proxy.redirect_domains[1], "s.test");
+	assert_int_equal(cfg->proxy.redirect_code, 301);
+	assert_int_equal(cfg->proxy.call_timeout_s, 60);
+	sipd_config_free(cfg);
+}
+
+static void test_err_proxy(void **state)
+{
+	(void)state;
+	expect_error("proxy:\n  timer_c_ms: 1000\n  branch_timeout_ms: 2000\n",
+		     "t.yaml:3: proxy.branch_timeout_ms (2000) must not be greater "
+		     "than proxy.timer_c_ms (1000)");
+	expect_error("proxy:\n  redirect_domains:\n    - a.test\n    - A.test\n",
+		     "t.yaml:4: proxy.redirect_domains[1] repeats "
+		     "proxy.redirect_domains[0] 'a.test'");
+	expect_error("proxy:\n  fork: random\n",
+		     "t.yaml:2: proxy.fork must be one of parallel, sequential");
+	expect_error("proxy:\n  redirect_code: 303\n",
+		     "t.yaml:2: proxy.redirect_code: 303 is out of range 301-302");
+}
+
 static void test_err_users(void **state)
 {
 	(void)state;
@@ -913,6 +963,8 @@ int main(void)
 		cmocka_unit_test(test_registrar_keys),
 		cmocka_unit_test(test_err_registrar),
 		cmocka_unit_test(test_auth_realms),
+		cmocka_unit_test(test_proxy_keys),
+		cmocka_unit_test(test_err_proxy),
 		cmocka_unit_test(test_err_users),
 		cmocka_unit_test(test_dialplan_keys),
 		cmocka_unit_test(test_err_dialplan),

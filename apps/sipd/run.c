@@ -33,6 +33,7 @@
 
 #include "core.h"
 #include "dialplan.h"
+#include "proxy.h"
 #include "drain.h"
 #include "net.h"
 #include "register.h"
@@ -153,6 +154,8 @@ static int start(struct sipd *sd)
 		what = "transaction layer";
 	else if ((err = sipd_register_start(sd)))
 		return err;
+	else if ((err = sipd_proxy_start(sd)))
+		return err;
 	else if ((err = sipd_net_listen(sd)))
 		return err;
 	else if ((err = sipd_self_init(&sd->self, sd->lsn, sd->nlsn)))
@@ -186,6 +189,7 @@ static void teardown(struct sipd *sd)
 {
 	close_handles(sd);
 	/* before the transactions: pending REGISTERs still answer on them */
+	sipd_proxy_stop(sd);
 	sipd_register_stop(sd);
 	sipd_dialplan_stop(sd);
 	sd->txn = sip_mem_deref(sd->txn);

@@ -85,6 +85,19 @@ registrar:
   max_expires: 60
 YAML
 
+bad proxy_branch_timeout 4 "proxy.branch_timeout_ms (5000) must not be greater than proxy.timer_c_ms (1000)" <<'YAML'
+proxy:
+  enabled: true
+  timer_c_ms: 1000
+  branch_timeout_ms: 5000
+YAML
+
+bad proxy_fork 3 "proxy.fork must be one of parallel, sequential" <<'YAML'
+proxy:
+  enabled: true
+  fork: random
+YAML
+
 bad user_no_secret 4 "users[0] needs password, or ha1_md5 and/or ha1_sha256" <<'YAML'
 server:
   domains: [ example.test ]

@@ -450,7 +450,7 @@ static bool by_plan(struct pctx *c, struct sip_route_plan *plan)
 	}
 	req.source = src;
 	req.caller_class = sipd_dialplan_caller_class(sd,
-		c->authed ? c->username : req.from_user);
+		c->authed ? c->an.username : req.from_user);
 	err = sipd_plan_route(plan, &req, NULL, NULL, pr);
 	if (err || pr->action == SIPD_PLAN_DEFAULT) {
 		free(pr);

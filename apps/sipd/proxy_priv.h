@@ -15,6 +15,7 @@
 #include "sip/txn.h"
 #include "sip/uri.h"
 
+#include "authn.h"
 #include "proxy_plan.h"
 #include "reply.h"
 
@@ -51,12 +52,8 @@ struct pctx {
 	/* the dial plan: a reference, and the group decision */
 	struct sip_route_plan *plan;
 	struct sipd_plan_route *pr;  /* malloc'd; GROUP only */
-	/* authentication */
-	char domain[NAME_MAX_LEN];
-	char username[NAME_MAX_LEN];
-	char realm[SIP_AUTH_REALM_MAX + 1];
-	char ha1_md5[SIP_AUTH_HEX_SIZE];
-	char ha1_sha256[SIP_AUTH_HEX_SIZE];
+	/* authentication (authn.h); an.username is the caller when authed */
+	struct sipd_authn an;
 	bool authed;
 };
 
@@ -105,7 +102,7 @@ int px_dest_of_uri(struct sipd *sd, const char *text, struct sip_txn_dest *dst,
 /* proxy_auth.c */
 
 /** Step 4: must @p c authenticate (a request from one of our users)?
- *  Sets c->domain and c->realm when so. */
+ *  Sets c->an's domain and realm when so. */
 bool px_needs_auth(struct pctx *c);
 
 /** 407 / 403 / 400, or on to px_route_request(); consumes the caller's

@@ -3,7 +3,6 @@
  * of REGISTER and the registrar, answered through the server
  * transaction (see register.h for the order of the checks).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +20,10 @@
 #include "sip/txn.h"
 #include "sip/uri.h"
 
+#include "authn.h"
 #include "register.h"
 #include "reply.h"
 #include "sipd.h"
-
-/* Longest user name or domain looked up in the store. */
-#define NAME_MAX_LEN 256
 
 /* One REGISTER between its arrival and its answer. */
 struct reg_ctx {
@@ -35,11 +32,7 @@ struct reg_ctx {
 	struct sip_msg *m;           /* the transaction's request */
 	struct sip_tp_peer src;      /* src.conn: a reference we hold */
 	struct sipd_req rq;          /* points at the fields above */
-	char domain[NAME_MAX_LEN];   /* the To host, lower case */
-	char username[NAME_MAX_LEN]; /* from the credentials */
-	char realm[SIP_AUTH_REALM_MAX + 1];
-	char ha1_md5[SIP_AUTH_HEX_SIZE];     /* "" when unknown */
-	char ha1_sha256[SIP_AUTH_HEX_SIZE];
+	struct sipd_authn an;        /* domain: the To host */
 };
 
 static void ctx_destroy(void *arg)
@@ -75,7 +68,7 @@ static void answer_bare(struct reg_ctx *c, uint16_t scode, const char *reason)
 }
 
 /* 401 with a challenge per configured algorithm (RFC 8760 §2.4). */
-static void challenge(struct reg_ctx *c, bool stale)
+static void challenge(struct reg_ctx *c)
 {
 	struct sipd *sd = c->sd;
 	struct sip_out *o;
@@ -85,9 +78,7 @@ static void challenge(struct reg_ctx *c, bool stale)
 		sd->stats.dropped++;
 		return;
 	}
-	err = sip_auth_challenge(sd->auth, o, SIP_HDR_WWW_AUTHENTICATE,
-				 sip_pl_str(c->realm), stale);
-	if (err) {
+	if (sipd_authn_challenge(&c->an, o)) {
 		/* a 401 without its challenges would be useless */
 		sip_out_free(o);
 		answer_bare(c, 500, NULL);
@@ -120,11 +111,11 @@ static void on_registrar(void *arg, struct sip_out *resp, uint16_t scode)
 	sip_mem_deref(c);
 }
 
-/* Hand the request to the registrar, authenticated as c->username when
+/* Hand the request to the registrar, authenticated as c->an.username when
  * @p authed. Consumes the caller's reference on @p c. */
 static void to_registrar(struct reg_ctx *c, bool authed)
 {
-	struct sip_user u = { .username = c->username, .domain = c->domain };
+	struct sip_user u = { .username = c->an.username, .domain = c->an.domain };
 	struct sip_reg_req rr = {
 		.m = c->m, .user = authed ? &u : NULL, .src = &c->src,
 		.build = build_h, .build_arg = c,
@@ -138,94 +129,26 @@ static void to_registrar(struct reg_ctx *c, bool authed)
 
 /* ---- authentication ---- */
 
-static bool pl_is(struct sip_pl pl, const char *s)
-{
-	return strlen(s) == pl.len && !memcmp(pl.p, s, pl.len);
-}
-
-static int lookup_h(void *arg, struct sip_pl user, struct sip_pl realm,
-		    enum sip_auth_algo algo, char ha1[SIP_AUTH_HEX_SIZE])
+/* sipd_authn_h: the verdict on the credentials. Consumes the reference
+ * on @p c that sipd_register_request() handed to sipd_authn_start(). */
+static void on_authn(void *arg, enum sipd_authn_verdict v)
 {
 	struct reg_ctx *c = arg;
-	const char *h = algo == SIP_AUTH_ALGO_SHA256 ? c->ha1_sha256 :
-			algo == SIP_AUTH_ALGO_MD5 ? c->ha1_md5 : "";
 
-	/* the HA1s were fetched for c->username in c->realm only */
-	if (!*h || !pl_is(user, c->username) || !pl_is(realm, c->realm))
-		return ENOENT;
-	memcpy(ha1, h, strlen(h) + 1);
-	return 0;
-}
-
-/* sip_auth_check() with the HA1s in @p c, then the verdict. Consumes the
- * caller's reference on @p c. */
-static void check(struct reg_ctx *c)
-{
-	struct sipd *sd = c->sd;
-	struct sip_auth_result r;
-	int err;
-
-	sd->auth_ctx = c;
-	sd->auth_lookup = lookup_h;
-	err = sip_auth_check(sd->auth, c->m, SIP_HDR_AUTHORIZATION,
-			     sip_pl_str(c->realm), &c->src.remote.u.sa, &r);
-	sd->auth_ctx = NULL;
-	if (err == EBADMSG)
-		answer_bare(c, 400, c->m->err ? c->m->err : "Bad Authorization header");
-	else if (err)
-		answer_bare(c, 500, NULL);
-	else if (r.status == SIP_AUTH_FORBIDDEN)
-		answer_bare(c, 403, NULL);
-	else if (r.status == SIP_AUTH_CHALLENGE)
-		challenge(c, r.stale);
-	else {
+	switch (v) {
+	case SIPD_AUTHN_OK:
 		to_registrar(c, true);
 		return;
+	case SIPD_AUTHN_CHALLENGE:
+		challenge(c);
+		break;
+	case SIPD_AUTHN_REFUSE:
+		answer_bare(c, c->an.scode, c->an.reason);
+		break;
+	case SIPD_AUTHN_CANCELED:
+		break;
 	}
 	sip_mem_deref(c);
-}
-
-static void on_user(void *arg, int err, const struct sip_user *u)
-{
-	struct reg_ctx *c = arg;
-
-	if (err == ECANCELED) {
-		sip_mem_deref(c);
-		return;
-	}
-	if (err && err != ENOENT) {
-		answer_bare(c, 500, NULL);
-		sip_mem_deref(c);
-		return;
-	}
-	if (u && u->ha1_md5)
-		snprintf(c->ha1_md5, sizeof(c->ha1_md5), "%s", u->ha1_md5);
-	if (u && u->ha1_sha256)
-		snprintf(c->ha1_sha256, sizeof(c->ha1_sha256), "%s", u->ha1_sha256);
-	check(c);
-}
-
-/* The authentication step. Consumes the caller's reference on @p c. */
-static void authenticate(struct reg_ctx *c)
-{
-	const struct sip_credentials *first, *cr;
-	int err = sip_msg_credentials(c->m, SIP_HDR_AUTHORIZATION, &first);
-
-	if (err == EBADMSG) {
-		answer_bare(c, 400, c->m->err ? c->m->err : "Bad Authorization header");
-		sip_mem_deref(c);
-		return;
-	}
-	cr = err ? NULL : sip_credentials_find(first, sip_pl_str(c->realm));
-	if (!cr || !cr->username.len || cr->username.len >= sizeof(c->username)) {
-		check(c);   /* no credentials for us: a challenge */
-		return;
-	}
-	sip_pl_strcpy(cr->username, c->username, sizeof(c->username));
-	if (sip_store_user_get(c->sd->store, c->username, c->domain, on_user, c)) {
-		answer_bare(c, 500, NULL);
-		sip_mem_deref(c);
-	}
 }
 
 /* ---- the REGISTER path ---- */
@@ -296,16 +219,12 @@ bool sipd_register_request(struct sipd *sd, const struct sipd_req *rq)
 	/* not for us, or malformed: the registrar says which (404, 400) */
 	if (!sd->auth || !sd->cfg->auth.register_ || sip_msg_ruri(rq->m, &ruri) || sip_msg_to(rq->m, &to) ||
 	    !our_domain(sd, ruri->host, ruri->host_type) ||
-	    to->uri.host.len >= sizeof(c->domain)) {
+	    !sipd_authn_domain(&c->an, sd, to->uri.host)) {
 		to_registrar(c, false);
 		return true;
 	}
-	sip_pl_strcpy(to->uri.host, c->domain, sizeof(c->domain));
-	for (char *p = c->domain; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	snprintf(c->realm, sizeof(c->realm), "%s",
-		 sipd_config_realm(sd->cfg, c->domain));
-	authenticate(c);
+	sipd_authn_start(&c->an, sd, c->m, SIP_HDR_AUTHORIZATION,
+			 &c->src.remote.u.sa, on_authn, c);
 	return true;
 }
 
@@ -395,18 +314,6 @@ static int open_store(struct sipd *sd)
 	return sip_store_open(&sd->store, &sd->loop, &c);
 }
 
-/* sip_auth_lookup_h: the credentials fetched for the request being
- * checked (sip_auth_check() runs synchronously inside check()). */
-static int register_lookup(void *arg, struct sip_pl user, struct sip_pl realm,
-			 enum sip_auth_algo algo, char ha1[SIP_AUTH_HEX_SIZE])
-{
-	struct sipd *sd = arg;
-
-	if (!sd->auth_ctx || !sd->auth_lookup)
-		return ENOENT;
-	return sd->auth_lookup(sd->auth_ctx, user, realm, algo, ha1);
-}
-
 /* sip_auth_block_h: a source just crossed the failed-attempt limit. */
 static void on_blocked(void *arg, const struct sockaddr *src, uint32_t failures,
 		       uint32_t block_s)
@@ -432,7 +339,7 @@ int sipd_register_auth_start(struct sipd *sd)
 	if (sd->auth)
 		return 0;
 	c = (struct sip_auth_config){
-		.lookup = register_lookup, .lookup_arg = sd,
+		.lookup = sipd_authn_lookup, .lookup_arg = sd,
 		.nonce_ttl = a->nonce_lifetime_s,
 		.blocked = on_blocked, .blocked_arg = sd,
 	};

@@ -37,6 +37,7 @@
 #include "self.h"
 
 struct sip_auth;
+struct sipd_authn;
 struct sip_proxy;
 struct sip_registrar;
 struct sip_store;
@@ -95,10 +96,8 @@ struct sipd {
 	struct sip_store *store;
 	struct sip_registrar *registrar;
 	struct sip_auth *auth;     /**< NULL when auth.register is off */
-	void *auth_ctx;            /**< the request being checked, during
-	                              sip_auth_check() only */
-	sip_auth_lookup_h *auth_lookup; /**< reads auth_ctx; set with it
-	                              (register.c, proxy.c) */
+	const struct sipd_authn *authn_cur; /**< the request being checked,
+	                              during sip_auth_check() only (authn.c) */
 
 	/* The proxy role (proxy.c); NULL when proxy.enabled is off. */
 	struct sip_proxy *proxy;

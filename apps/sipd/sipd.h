@@ -10,6 +10,7 @@
  *   reply.c   building and sending those responses
  *   self.c    "is this Request-URI this server?"
  *   register.c  the registrar role: store, digest auth, registrar
+ *   authn.c   digest authentication of a held request (registrar 401, proxy 407)
  *   proxy.c   the proxy and redirect roles (RFC 3261 §16, §8.3)
  *   calls.c   the calls the proxy carries (calls.h)
  *   dialplan.c  the dial plan of the configuration; gwprobe.c probes

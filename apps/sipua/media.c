@@ -1,0 +1,423 @@
+/*
+ * media.c - one call's audio: RTP and RTCP over UDP (RFC 3550), G.711
+ * from the negotiated answer (RFC 3551), a WAV file (8 kHz mono 16-bit)
+ * paced out every 20 ms, received audio through the jitter buffer into a
+ * WAV file, RFC 4733 telephone-events sent in the audio's sequence space
+ * and reported once when received.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "sip/g711.h"
+#include "sip/rtcp.h"
+#include "sip/rtp.h"
+
+#include "sipua.h"
+
+enum { PTIME = 20, JB_DELAY = 60, DIGIT_MS = 100, DIGIT_GAP_SLOTS = 3,
+       RTCP_IVL = 5000 };
+
+/* Silence for ever: what a call without --play sends. */
+static int silence_src(void *arg, int16_t *buf, size_t n, size_t *gotp)
+{
+	memset(buf, 0, n * sizeof(*buf));
+	*gotp = n;
+	return 0;
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+	static char bufs[2][2048];   /* one loop thread: a datagram at a time */
+
+	b->base = bufs[h->data == NULL];
+	b->len = sizeof(bufs[0]);
+}
+
+static void on_rtp(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
+		   const struct sockaddr *from, unsigned flags)
+{
+	struct media *m = h->data;
+	char digit = 0;
+	int err;
+
+	if (n <= 0 || !m->rx_on)
+		return;
+	ua_sync(m->ua);
+	uint32_t arrival = (uint32_t)((ua_now(m->ua) - m->start_ms) * 8);
+
+	err = sip_rtprx_input(&m->rx, (const uint8_t *)b->base, (size_t)n, arrival, &digit);
+	if (err == EBADMSG || err == EPROTONOSUPPORT)
+		return;
+	m->rtp_rx++;
+	if (digit && m->digit_h)
+		m->digit_h(m->digit_arg, digit);
+}
+
+static void on_rtcp(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
+		    const struct sockaddr *from, unsigned flags)
+{
+	(void)h; (void)n; (void)b; (void)from; (void)flags;   /* read and dropped */
+}
+
+/* A free even port with its odd neighbour, tried with plain sockets first
+ * so that a libuv handle is bound once. */
+static bool pair_free(const struct sockaddr_storage *a, uint16_t port)
+{
+	struct sockaddr_storage t = *a;
+	bool ok = true;
+	int fds[2] = { -1, -1 };
+
+	for (int i = 0; i < 2 && ok; i++) {
+		if (t.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&t)->sin6_port = htons((uint16_t)(port + i));
+		else
+			((struct sockaddr_in *)&t)->sin_port = htons((uint16_t)(port + i));
+		fds[i] = socket(t.ss_family, SOCK_DGRAM, 0);
+		ok = fds[i] >= 0 && bind(fds[i], (struct sockaddr *)&t,
+			t.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+			sizeof(struct sockaddr_in)) == 0;
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ok;
+}
+
+static int bind_pair(struct media *m, const char *ip)
+{
+	struct sockaddr_storage a;
+
+	memset(&a, 0, sizeof(a));
+	if (uv_ip4_addr(ip, 0, (struct sockaddr_in *)&a) &&
+	    uv_ip6_addr(ip, 0, (struct sockaddr_in6 *)&a))
+		return EINVAL;
+	for (unsigned tries = 0; tries < 100; tries++) {
+		uint16_t port = (uint16_t)(16384 + 2 * (rand() % 8000));
+
+		if (!pair_free(&a, port))
+			continue;
+		if (a.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&a)->sin6_port = htons(port);
+		else
+			((struct sockaddr_in *)&a)->sin_port = htons(port);
+		if (uv_udp_bind(&m->rtp, (struct sockaddr *)&a, 0))
+			return EADDRINUSE;
+		if (a.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&a)->sin6_port = htons((uint16_t)(port + 1));
+		else
+			((struct sockaddr_in *)&a)->sin_port = htons((uint16_t)(port + 1));
+		if (uv_udp_bind(&m->rtcp, (struct sockaddr *)&a, 0))
+			return EADDRINUSE;
+		m->port = port;
+		return 0;
+	}
+	return EADDRINUSE;
+}
+
+int media_open(struct media *m, struct ua *ua)
+{
+	char ip[64];
+	size_t n = strlen(ua->lhost);
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->ua = ua;
+	m->pt = -1;
+	m->dtmf_pt = -1;
+	if (ua->lhost[0] == '[') {
+		snprintf(ip, sizeof(ip), "%.*s", (int)(n - 2), ua->lhost + 1);
+	} else {
+		snprintf(ip, sizeof(ip), "%s", ua->lhost);
+	}
+	uv_udp_init(&ua->loop, &m->rtp);
+	uv_udp_init(&ua->loop, &m->rtcp);
+	uv_timer_init(&ua->loop, &m->tick);
+	m->rtp.data = m;
+	m->rtcp.data = NULL;
+	m->tick.data = m;
+	m->open = true;
+	if ((err = bind_pair(m, ip)))
+		return err;
+	uv_udp_recv_start(&m->rtp, on_alloc, on_rtp);
+	uv_udp_recv_start(&m->rtcp, on_alloc, on_rtcp);
+	m->rtcp.data = NULL;
+	m->ssrc = (uint32_t)rand() ^ ((uint32_t)rand() << 16);
+	return 0;
+}
+
+static void send_to(struct media *m, uv_udp_t *h, const struct sockaddr_storage *to,
+		    const uint8_t *p, size_t n)
+{
+	uv_buf_t b = uv_buf_init((char *)p, (unsigned)n);
+
+	(void)uv_udp_try_send(h, &b, 1, (const struct sockaddr *)to);
+}
+
+static void send_rtcp(struct media *m, bool bye)
+{
+	uint8_t buf[256];
+	size_t n = 0, k = 0;
+	struct sip_rtcp_pkt p = { .type = SIP_RTCP_SR, .ssrc = m->ssrc };
+	uint64_t now = ua_now(m->ua);
+
+	if (!m->have_remote)
+		return;
+	p.sr.ntp_sec = (uint32_t)(now / 1000 + 2208988800u);
+	p.sr.ntp_frac = (uint32_t)((now % 1000) * 4294967ull);
+	p.sr.rtp_ts = m->pacer.ts;
+	p.sr.pkt_count = (uint32_t)m->rtp_tx;
+	p.sr.octet_count = (uint32_t)m->octets;
+	if (sip_rtcp_encode(buf, sizeof(buf), &p, &n))
+		return;
+	struct sip_rtcp_pkt s = { .type = SIP_RTCP_SDES, .ssrc = m->ssrc,
+				  .cname = "sipua", .cname_len = 5 };
+
+	if (!sip_rtcp_encode(buf + n, sizeof(buf) - n, &s, &k))
+		n += k;
+	if (bye) {
+		struct sip_rtcp_pkt y = { .type = SIP_RTCP_BYE, .count = 1 };
+
+		y.srcs[0] = m->ssrc;
+		if (!sip_rtcp_encode(buf + n, sizeof(buf) - n, &y, &k))
+			n += k;
+	}
+	send_to(m, &m->rtcp, &m->rcaddr, buf, n);
+}
+
+static void send_dtmf_slot(struct media *m, uint16_t seq)
+{
+	struct sip_dtmf_out out;
+	struct sip_rtp_pkt p = { 0 };
+	uint8_t buf[64];
+	size_t n;
+
+	if (sip_dtmf_tx_next(&m->dtx, &out)) {
+		m->dtmf_sending = false;
+		m->dtmf_gap = DIGIT_GAP_SLOTS;
+		return;
+	}
+	p.marker = out.marker;
+	p.pt = (uint8_t)m->dtmf_pt;
+	p.seq = seq;
+	p.ts = out.ts;
+	p.ssrc = m->ssrc;
+	p.payload = out.payload;
+	p.payload_len = sizeof(out.payload);
+	if (!sip_rtp_encode(buf, sizeof(buf), &p, &n) && m->send) {
+		send_to(m, &m->rtp, &m->raddr, buf, n);
+		m->rtp_tx++;
+		m->octets += p.payload_len;
+	}
+}
+
+/* One due packet slot: a DTMF packet, a gap, or audio. EAGAIN: none due. */
+static int send_slot(struct media *m, uint64_t now)
+{
+	uint8_t buf[512];
+	size_t n;
+	uint16_t seq;
+	uint32_t ts;
+	int err;
+	bool want_digit = !m->dtmf_sending && !m->dtmf_gap && m->dtmf_q[0] &&
+		m->dtmf_pt >= 0 && now >= m->start_ms;
+
+	if (m->dtmf_sending || want_digit || (m->dtmf_gap && m->play_done)) {
+		if ((err = sip_pacer_skip(&m->pacer, now, &seq, &ts)))
+			return err;
+		if (want_digit) {
+			char d = m->dtmf_q[0];
+
+			memmove(m->dtmf_q, m->dtmf_q + 1, strlen(m->dtmf_q));
+			if (!sip_dtmf_tx_start(&m->dtx, d, ts, DIGIT_MS * 8))
+				m->dtmf_sending = true;
+		}
+		if (m->dtmf_sending)
+			send_dtmf_slot(m, seq);
+		else if (m->dtmf_gap)
+			m->dtmf_gap--;
+		return 0;
+	}
+	err = sip_pacer_poll(&m->pacer, now, buf, sizeof(buf), &n);
+	if (err == ENOENT) {
+		if (!m->play_done)
+			m->play_done = true;
+		return m->dtmf_q[0] && m->dtmf_pt >= 0 ? 0 : EAGAIN;
+	}
+	if (err)
+		return err;
+	if (m->dtmf_gap)
+		m->dtmf_gap--;
+	if (m->send) {
+		send_to(m, &m->rtp, &m->raddr, buf, n);
+		m->rtp_tx++;
+		m->octets += n - SIP_RTP_HDR_LEN;
+	}
+	return 0;
+}
+
+static void on_tick(uv_timer_t *h)
+{
+	struct media *m = h->data;
+	uint64_t now;
+	int16_t pcm[PTIME * 8];
+
+	ua_sync(m->ua);
+	now = ua_now(m->ua);
+	if (m->pacer_on && m->have_remote)
+		for (unsigned i = 0; i < 100 && !send_slot(m, now); i++)
+			;
+	if (m->rx_on) {
+		uint64_t due = (now - m->start_ms) / PTIME;
+
+		for (; m->ticks < due; m->ticks++) {
+			int err = sip_rtprx_tick(&m->rx, pcm, PTIME * 8);
+
+			/* buffering (before the first packet, after the
+			 * last) is not recorded: the file holds what came */
+			if (m->rec_open && m->recv && (err == 0 || err == ENODATA))
+				(void)sip_wav_write(&m->rec, pcm, PTIME * 8);
+		}
+	}
+	if (now - m->last_sr >= RTCP_IVL) {
+		m->last_sr = now;
+		send_rtcp(m, false);
+	}
+}
+
+static const struct sip_sdp_media *audio_of(const struct sip_sdp *s)
+{
+	for (size_t i = 0; s && i < s->nmedia; i++)
+		if (sip_pl_eqs(s->media[i].type, "audio") && s->media[i].port)
+			return &s->media[i];
+	return NULL;
+}
+
+static bool dir_sends(enum sip_sdp_dir d)
+{
+	return d == SIP_SDP_SENDRECV || d == SIP_SDP_SENDONLY || d == SIP_SDP_DIR_UNSET;
+}
+
+static bool dir_recvs(enum sip_sdp_dir d)
+{
+	return d == SIP_SDP_SENDRECV || d == SIP_SDP_RECVONLY || d == SIP_SDP_DIR_UNSET;
+}
+
+static int set_remote(struct media *m, const struct sip_sdp *r,
+		      const struct sip_sdp_media *rm)
+{
+	const struct sip_sdp_conn *c = sip_sdp_media_conn(r, rm);
+	struct sip_tp_addr a;
+
+	if (!c || sip_tp_addr_ip(&a, c->addr, (uint16_t)rm->port))
+		return EINVAL;
+	memcpy(&m->raddr, &a.u.ss, a.len);
+	sip_tp_addr_set_port(&a, (uint16_t)(rm->rtcp_port ? rm->rtcp_port : rm->port + 1));
+	memcpy(&m->rcaddr, &a.u.ss, a.len);
+	m->have_remote = !sip_tp_addr_is_any(&a);
+	return 0;
+}
+
+int media_apply(struct media *m, const struct sip_sdp *l, const struct sip_sdp *r,
+		bool local_is_offer)
+{
+	const struct sip_sdp_media *lm = audio_of(l), *rm = audio_of(r);
+	const struct sip_sdp_media *am = local_is_offer ? rm : lm;
+	struct ua *ua = m->ua;
+	int err;
+
+	if (!lm || !rm)
+		return ENOENT;
+	if ((err = set_remote(m, r, rm)))
+		return err;
+	m->send = dir_sends(sip_sdp_media_dir(l, lm)) && dir_recvs(sip_sdp_media_dir(r, rm));
+	m->recv = dir_recvs(sip_sdp_media_dir(l, lm)) && dir_sends(sip_sdp_media_dir(r, rm));
+	if (m->pt >= 0)
+		return 0;       /* codecs fixed by the first exchange */
+	for (size_t i = 0; i < am->nfmt; i++) {
+		const struct sip_sdp_fmt *f = &am->fmt[i];
+
+		if (sip_pl_caseeqs(f->name, "telephone-event")) {
+			if (m->dtmf_pt < 0)
+				m->dtmf_pt = f->pt;
+		} else if (m->pt < 0 && (f->pt == SIP_G711_PT_PCMU || f->pt == SIP_G711_PT_PCMA)) {
+			m->pt = f->pt;
+		}
+	}
+	if (m->pt < 0)
+		return EPROTONOSUPPORT;
+	m->start_ms = ua_now(ua);
+	m->last_sr = m->start_ms;
+	struct sip_pacer_cfg pc = {
+		.pt = (uint8_t)m->pt, .ssrc = m->ssrc, .seq = (uint16_t)rand(),
+		.ts = (uint32_t)rand(), .ptime_ms = PTIME,
+	};
+	if (ua->o->play) {
+		const char *why = NULL;
+
+		err = sip_wav_open(&m->wav, ua->o->play, &why);
+		if (err) {
+			ua_event(ua, "ERROR --play %s: %s", ua->o->play, why ? why : strerror(err));
+			return err;
+		}
+		m->wav_open = true;
+		err = sip_pacer_init(&m->pacer, &pc, sip_wav_src, &m->wav);
+	} else {
+		err = sip_pacer_init(&m->pacer, &pc, silence_src, NULL);
+	}
+	if (err)
+		return err;
+	m->pacer_on = true;
+	sip_dtmf_tx_init(&m->dtx, PTIME * 8, 10);
+	struct sip_rtprx_cfg rc = { .audio_pt = (uint8_t)m->pt, .dtmf_pt = m->dtmf_pt,
+				    .delay_ms = JB_DELAY, .ptime_ms = PTIME };
+	if ((err = sip_rtprx_init(&m->rx, &rc)))
+		return err;
+	m->rx_on = true;
+	if (ua->o->record) {
+		err = sip_wav_create(&m->rec, ua->o->record);
+		if (err)
+			ua_event(ua, "ERROR --record %s: %s", ua->o->record, strerror(err));
+		else
+			m->rec_open = true;
+	}
+	m->running = true;
+	uv_timer_start(&m->tick, on_tick, 5, 5);
+	ua_event(ua, "MEDIA pt=%d dtmf_pt=%d local_port=%u", m->pt, m->dtmf_pt, m->port);
+	return 0;
+}
+
+void media_dtmf(struct media *m, const char *digits)
+{
+	size_t n = strlen(m->dtmf_q);
+
+	snprintf(m->dtmf_q + n, sizeof(m->dtmf_q) - n, "%s", digits);
+}
+
+bool media_idle(const struct media *m)
+{
+	return m->running && (m->play_done || !m->wav_open) && !m->dtmf_q[0] &&
+		!m->dtmf_sending;
+}
+
+void media_close(struct media *m)
+{
+	if (!m->open)
+		return;
+	if (m->running)
+		send_rtcp(m, true);
+	m->running = false;
+	m->open = false;
+	uv_timer_stop(&m->tick);
+	uv_close((uv_handle_t *)&m->tick, NULL);
+	uv_close((uv_handle_t *)&m->rtp, NULL);
+	uv_close((uv_handle_t *)&m->rtcp, NULL);
+	if (m->wav_open)
+		sip_wav_close(&m->wav);
+	m->wav_open = false;
+	if (m->rec_open)
+		(void)sip_wav_finish(&m->rec);
+	m->rec_open = false;
+}

@@ -421,20 +421,22 @@ static void dreq_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 static void dreq(struct call *c, enum sip_method m, const char *ctype,
 		 const char *body, const char *extra)
 {
-	struct dreq_arg *a = calloc(1, sizeof(*a));
+	size_t blen = body ? strlen(body) + 1 : 0;
+	struct dreq_arg *a = calloc(1, sizeof(*a) + blen);
 	struct sip_txn_dest d;
 	struct ua_creq *cr = NULL;
 
 	if (!a)
 		return;
+	/* the body lives in the same block, freed with the request */
+	if (body)
+		a->body = memcpy((char *)(a + 1), body, blen);
 	a->c = c;
 	a->m = m;
 	snprintf(a->ctype, sizeof(a->ctype), "%s", ctype ? ctype : "");
 	snprintf(a->extra, sizeof(a->extra), "%s", extra ? extra : "");
-	a->body = body ? strdup(body) : NULL;
 	if (dest_of(c, &d) || ua_request(c->ua, m, &d, build_dreq, dreq_resp, a, &cr)) {
 		ua_event(c->ua, "ERROR cannot send %s call=%u", sip_method_name(m), c->id);
-		free(a->body);
 		free(a);
 		return;
 	}

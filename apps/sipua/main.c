@@ -347,13 +347,16 @@ int main(int argc, char **argv)
 
 	(void)g_reg_unused;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if ((err = ua_opts_parse(&o, argc, argv)))
+	if ((err = ua_opts_parse(&o, argc, argv))) {
+		ua_opts_free(&o);
 		return err;
+	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	g_ua = &ua;
 	if ((err = ua_open(&ua, &o))) {
 		fprintf(stderr, "sipua: cannot start: %s\n", strerror(err));
 		ua_close(&ua);
+		ua_opts_free(&o);
 		return UA_EXIT_ERROR;
 	}
 	if (o.interactive && ua_stdin(&ua))
@@ -362,6 +365,7 @@ int main(int argc, char **argv)
 		if (!o.domain || !o.user) {
 			fprintf(stderr, "sipua: --register needs --user and --domain\n");
 			ua_close(&ua);
+			ua_opts_free(&o);
 			return UA_EXIT_USAGE;
 		}
 		err = do_register(&ua, false);
@@ -375,5 +379,6 @@ int main(int argc, char **argv)
 	err = err ? UA_EXIT_ERROR : ua.exit_code;
 	ua_close(&ua);
 	free(g_reg);
+	ua_opts_free(&o);
 	return err;
 }

@@ -41,6 +41,12 @@ static int set_key(struct ua_opts *o, const char *k, const char *v,
 
 	if (!s)
 		return ENOMEM;
+	if (o->nowned == sizeof(o->owned) / sizeof(o->owned[0])) {
+		free(s);
+		fprintf(stderr, "%s:%u: too many keys\n", file, line);
+		return EINVAL;
+	}
+	o->owned[o->nowned++] = s;
 	if (!strcmp(k, "user"))
 		o->user = s;
 	else if (!strcmp(k, "password"))
@@ -57,7 +63,6 @@ static int set_key(struct ua_opts *o, const char *k, const char *v,
 		char *end;
 		unsigned long n = strtoul(s, &end, 10);
 
-		free(s);
 		if (*end || n > 65535) {
 			fprintf(stderr, "%s:%u: %s: not a number below 65536\n", file, line, k);
 			return EINVAL;
@@ -73,15 +78,12 @@ static int set_key(struct ua_opts *o, const char *k, const char *v,
 			o->transport = SIP_TP_TCP;
 		else {
 			fprintf(stderr, "%s:%u: transport: udp or tcp, not \"%s\"\n", file, line, s);
-			free(s);
 			return EINVAL;
 		}
-		free(s);
 	} else {
 		fprintf(stderr, "%s:%u: unknown key \"%s\" (user, password, domain, "
 			"proxy, display, local_ip, local_port, transport, expires)\n",
 			file, line, k);
-		free(s);
 		return EINVAL;
 	}
 	return 0;
@@ -339,6 +341,12 @@ static int one(struct ua_opts *o, int c, const char *a)
 		return UA_EXIT_USAGE;
 	}
 	return 0;
+}
+
+void ua_opts_free(struct ua_opts *o)
+{
+	while (o->nowned)
+		free(o->owned[--o->nowned]);
 }
 
 int ua_opts_parse(struct ua_opts *o, int argc, char **argv)

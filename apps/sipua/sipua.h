@@ -79,6 +79,8 @@ struct ua_opts {
 	unsigned t1;             /* ms, 0: 500 */
 	struct ua_at at[UA_AT_MAX];
 	unsigned nat;
+	char *owned[16];         /* strings read from -c FILE */
+	unsigned nowned;
 };
 
 /* ---- options (opts.c) ---- */
@@ -86,6 +88,8 @@ struct ua_opts {
 /** Parse argv (and -c FILE) into @p o. 0, or UA_EXIT_USAGE with a message printed. */
 int ua_opts_parse(struct ua_opts *o, int argc, char **argv);
 void ua_usage(FILE *f);
+/** Free what ua_opts_parse() allocated. */
+void ua_opts_free(struct ua_opts *o);
 
 /* ---- the core (ua.c) ---- */
 

@@ -1008,6 +1008,8 @@ void call_ack(struct call *c, struct sip_msg *ack)
 {
 	struct sip_sdp *s;
 
+	if (!c->acked)
+		ua_event(c->ua, "ACK received call=%u", c->id);
 	c->acked = true;
 	sip_timer_cancel(&c->t_ok);
 	if (c->offer_in_ack && (s = body_sdp(ack))) {

@@ -7,7 +7,7 @@
 #  - B reported DTMF 1, 2, 3, 4, # as they came, and dtmf_rx=1234#;
 #  - B's recording (sox): duration within 10% of the sent audio, RMS
 #    amplitude well above silence (> 0.01, the speech is ~0.08).
-# Then the same call with PCMA preferred by both.
+# Then the same call with PCMA preferred by both, and over TCP.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sipua.bash"
@@ -53,4 +53,10 @@ run_call() {
 
 want_pt=0 run_call 1
 want_pt=8 run_call 2 --pcma
+want_pt=0 run_call 3 --transport tcp --trace
+if grep -q "^Via: SIP/2.0/TCP " "$IT_DIR/a3.err" && grep -q "^Via: SIP/2.0/TCP " "$IT_DIR/b3.err"; then
+	it_pass "the third call's signalling went over TCP"
+else
+	it_fail "no TCP Via in the third call's trace"
+fi
 it_end

@@ -9,6 +9,8 @@
 
 #include "sip/proxy.h"
 
+#include "calls.h"
+
 struct sip_msg;
 struct sip_timers;
 struct sipd_calls;

@@ -1,0 +1,93 @@
+#!/bin/bash
+# sipua_sipd.sh SIPD - two sipua through sipd (registrar + proxy, digest
+# auth): both register (401 answered), A calls B by AOR via the proxy:
+#  - A plays a WAV made with espeak-ng/sox and sends DTMF 1234#; B answers
+#    and records. Both exit 0 answered; B reports 1234#; the recording
+#    lasts within 10% of the sent audio with RMS well above silence;
+#    both unregister on exit;
+#  - B declining with 486: A exits 3 result=busy;
+#  - an AOR nobody registered: A exits 4 result=notfound.
+# timeout: 90
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sipua.bash"
+ua_begin sipua_sipd "$@"
+command -v espeak-ng >/dev/null || it_die "espeak-ng is missing"
+
+it_config 100 500 "server:
+  domains: [ example.test ]
+store:
+  backend: memory
+registrar:
+  enabled: true
+  min_expires: 60
+proxy:
+  enabled: true
+users:
+  - { name: alice, password: secret }
+  - { name: bob, password: hunter2 }"
+it_sipd_start
+
+espeak-ng -w "$IT_DIR/speech.wav" "calling bob through the proxy, one two three" 2>/dev/null ||
+	it_die "espeak-ng failed"
+sox "$IT_DIR/speech.wav" -r 8000 -c 1 -b 16 "$IT_DIR/send.wav" || it_die "sox failed"
+sent=$(soxi -D "$IT_DIR/send.wav")
+
+ACC=(--domain example.test --proxy "127.0.0.1:$IT_PORT" --register --expires 120)
+ALICE=(--user alice --password secret "${ACC[@]}")
+BOB=(--user bob --password hunter2 "${ACC[@]}")
+
+# wait_registered NAME: until sipua NAME printed REGISTERED (5 s at most)
+wait_registered() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		grep -q "REGISTERED code=200" "$IT_DIR/$1.out" && return 0
+		sleep 0.1
+	done
+	it_fail "sipua $1 did not register"
+	ua_show "$1"
+}
+
+# 1. a call with audio and DTMF
+ua_start b1 "${BOB[@]}" --local-port "$UA_P1" --record "$IT_DIR/rec.wav" answer
+wait_registered b1
+ua_start a1 "${ALICE[@]}" --local-port "$UA_P2" --play "$IT_DIR/send.wav" \
+	--dtmf '1234#' --dtmf-delay 0.3 --trace call sip:bob@example.test
+ua_wait a1
+ua_wait b1
+ua_expect a1 0 result=answered code=200
+ua_expect b1 0 result=answered 'dtmf_rx=1234#' 'rtp_rx~^[0-9]{3}$'
+ua_grep a1 "REGISTERED code=200" "alice registered with digest"
+ua_grep b1 "INCOMING from sip:alice@example.test" "bob got alice's call through sipd"
+ua_grep a1 "UNREGISTERED code=200" "alice unregistered on exit"
+ua_grep b1 "UNREGISTERED code=200" "bob unregistered on exit"
+if grep -q "^Record-Route:" "$IT_DIR/a1.err"; then
+	grep -q "^BYE .*" "$IT_DIR/a1.err" && grep -A12 "^BYE " "$IT_DIR/a1.err" | grep -q "^Route:" &&
+		it_pass "the BYE followed the record-routed path" ||
+		it_fail "sipd record-routed, but the BYE has no Route"
+fi
+got=$(soxi -D "$IT_DIR/rec.wav" 2>/dev/null)
+rms=$(sox "$IT_DIR/rec.wav" -n stat 2>&1 | sed -n 's/^RMS *amplitude: *//p')
+if python3 -c "import sys; s,g=float('$sent'),float('${got:-0}'); sys.exit(0 if abs(g-s) <= 0.1*s else 1)"; then
+	it_pass "recording lasts $got s for $sent s sent (within 10%)"
+else
+	it_fail "recording lasts ${got:-?} s for $sent s sent"
+fi
+if python3 -c "import sys; sys.exit(0 if float('${rms:-0}') > 0.01 else 1)"; then
+	it_pass "recording RMS amplitude $rms"
+else
+	it_fail "recording RMS amplitude ${rms:-?}, want > 0.01"
+fi
+
+# 2. busy
+ua_start b2 "${BOB[@]}" --local-port "$UA_P1" --decline 486 answer
+wait_registered b2
+ua_start a2 "${ALICE[@]}" --local-port "$UA_P2" call sip:bob@example.test
+ua_wait a2
+ua_wait b2
+ua_expect a2 3 result=busy code=486
+
+# 3. nobody registered as carol
+ua_start a3 "${ALICE[@]}" --local-port "$UA_P2" call sip:carol@example.test
+ua_wait a3
+ua_expect a3 4 result=notfound 'code~^(404|480)$'
+it_end

@@ -143,3 +143,16 @@ ua_sipp_wait() {
 	[ -s "$IT_DIR/$n.msg" ] && python3 "$IT_PY" sipplog "$IT_DIR/$n.msg" | tail -n 16 | sed 's/^/  | /'
 	return 1
 }
+
+# ua_wait_for A REGEX [SECS]: until A's stdout has a line matching REGEX
+# (5 s by default); fails the test otherwise.
+ua_wait_for() {
+	local i n=$((${3:-5} * 10))
+	for ((i = 0; i < n; i++)); do
+		grep -qE "$2" "$IT_DIR/$1.out" && return 0
+		sleep 0.1
+	done
+	it_fail "sipua $1: no line /$2/ after ${3:-5} s"
+	ua_show "$1"
+	return 1
+}

@@ -7,7 +7,11 @@
 #    sipua's BYE answered 200;
 #  - baresip calls sipua (-e "/dial ..."): sipua answers (ACK received),
 #    records baresip's audio (RMS above silence), and baresip's BYE when
-#    it quits (-t) is answered 200.
+#    it quits (-t) is answered 200;
+# then both again through sipd (registrar + proxy with digest): baresip
+# registers as carol (auth_pass; baresip 1.0 answers MD5 only, so sipd
+# offers MD5 alone), sipua as bob; sipua calls
+# sip:carol@example.test and baresip calls sip:bob@example.test.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sipua.bash"
@@ -77,4 +81,52 @@ if python3 -c "import sys; sys.exit(0 if float('${rms:-0}') > 0.01 else 1)"; the
 else
 	it_fail "recording of baresip's audio: RMS ${rms:-?}"
 fi
+# 3. through sipd
+it_config 100 500 "server:
+  domains: [ example.test ]
+store:
+  backend: memory
+registrar:
+  enabled: true
+  min_expires: 60
+proxy:
+  enabled: true
+auth:
+  algorithms: [ md5 ]
+users:
+  - { name: bob, password: hunter2 }
+  - { name: carol, password: s3cret }"
+it_sipd_start
+echo "<sip:carol@example.test>;auth_pass=s3cret;outbound=\"sip:127.0.0.1:$IT_PORT\";regint=60;answermode=auto;audio_codecs=PCMU" \
+	>"$IT_DIR/bs/accounts"
+BOB=(--user bob --password hunter2 --domain example.test --proxy "127.0.0.1:$IT_PORT" --register)
+
+# bs_registered: wait until baresip's REGISTER got its 200
+bs_registered() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		grep -q "200 OK" "$IT_DIR/bs.out" && return 0
+		sleep 0.1
+	done
+	it_fail "baresip did not register with sipd"
+	tail -n 15 "$IT_DIR/bs.out" | sed 's/^/  | /'
+}
+
+bs_start 5
+bs_registered
+ua_start a3 "${BOB[@]}" --local-port "$UA_P2" --duration 1.5 call sip:carol@example.test
+ua_wait a3
+bs_wait
+ua_expect a3 0 result=answered code=200 'rtp_rx~^[0-9]{2,}$'
+ua_grep a3 "RESPONSE 200 BYE" "through sipd: baresip answered sipua's BYE"
+
+ua_start b4 "${BOB[@]}" --local-port "$UA_P3" answer
+ua_wait_for b4 "REGISTERED code=200"
+bs_start 4 -e "/dial sip:bob@example.test"
+bs_wait
+ua_wait b4
+ua_expect b4 0 result=answered code=200 'rtp_rx~^[0-9]{2,}$'
+ua_grep b4 "INCOMING from sip:carol@example.test" "through sipd: baresip's call reached sipua"
+ua_grep b4 "ACK received call=1" "through sipd: sipua got baresip's ACK"
+ua_grep b4 "BYE received call=1" "through sipd: baresip's BYE reached sipua"
 it_end

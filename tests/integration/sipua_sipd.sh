@@ -36,20 +36,9 @@ ACC=(--domain example.test --proxy "127.0.0.1:$IT_PORT" --register --expires 120
 ALICE=(--user alice --password secret "${ACC[@]}")
 BOB=(--user bob --password hunter2 "${ACC[@]}")
 
-# wait_registered NAME: until sipua NAME printed REGISTERED (5 s at most)
-wait_registered() {
-	local i
-	for ((i = 0; i < 50; i++)); do
-		grep -q "REGISTERED code=200" "$IT_DIR/$1.out" && return 0
-		sleep 0.1
-	done
-	it_fail "sipua $1 did not register"
-	ua_show "$1"
-}
-
 # 1. a call with audio and DTMF
 ua_start b1 "${BOB[@]}" --local-port "$UA_P1" --record "$IT_DIR/rec.wav" answer
-wait_registered b1
+ua_wait_for b1 "REGISTERED code=200"
 ua_start a1 "${ALICE[@]}" --local-port "$UA_P2" --play "$IT_DIR/send.wav" \
 	--dtmf '1234#' --dtmf-delay 0.3 --trace call sip:bob@example.test
 ua_wait a1
@@ -80,7 +69,7 @@ fi
 
 # 2. busy
 ua_start b2 "${BOB[@]}" --local-port "$UA_P1" --decline 486 answer
-wait_registered b2
+ua_wait_for b2 "REGISTERED code=200"
 ua_start a2 "${ALICE[@]}" --local-port "$UA_P2" call sip:bob@example.test
 ua_wait a2
 ua_wait b2

@@ -908,7 +908,13 @@ void call_incoming(struct ua *ua, struct sip_txn *st, struct sip_msg *req)
 	char unsup[128];
 	struct sip_sdp *offer;
 
-	if (strcmp(ua->o->command, "answer") || ua->stopping) {
+	unsigned taken = 0;
+
+	for (struct call *x = ua->calls; x; x = x->next)
+		taken += !x->uac;
+	/* only `answer` takes calls, and only as many as --calls says */
+	if (strcmp(ua->o->command, "answer") || ua->stopping ||
+	    taken >= (ua->o->calls ? ua->o->calls : 1)) {
 		ua_reply(ua, st, 486, NULL);
 		return;
 	}

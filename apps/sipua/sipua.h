@@ -124,7 +124,12 @@ struct ua {
 	uv_timer_t timer;
 	uv_prepare_t prepare;
 	uv_signal_t sigint, sigterm;
-	uv_pipe_t in;            /* stdin in interactive mode */
+	union {                  /* stdin in interactive mode */
+		uv_handle_t handle;
+		uv_stream_t stream;
+		uv_pipe_t pipe;
+		uv_tty_t tty;
+	} in;
 	bool in_open;
 	char inbuf[1024];
 	size_t inlen;

@@ -349,7 +349,7 @@ static void on_cancel(struct ua *ua, struct sip_txn *st, struct sip_msg *req)
 static void on_request(struct sip_txn *st, struct sip_msg *req, void *arg)
 {
 	struct ua *ua = arg;
-	const struct sip_addr *to;
+	const struct sip_addr *to = NULL;
 	struct call *c;
 
 	if (req->mid == SIP_CANCEL) {
@@ -372,11 +372,15 @@ static void on_request(struct sip_txn *st, struct sip_msg *req, void *arg)
 	case SIP_OPTIONS:
 		reply_options(ua, st);
 		break;
-	case SIP_MESSAGE:
-		ua_event(ua, "MESSAGE from %.*s: %.*s", (int)to->raw.len, to->raw.p,
-			 (int)req->body.len, req->body.p);
+	case SIP_MESSAGE: {
+		const struct sip_addr *from = NULL;
+
+		(void)sip_msg_from(req, &from);
+		ua_event(ua, "MESSAGE from %.*s: %.*s", from ? (int)from->uri_raw.len : 0,
+			 from ? from->uri_raw.p : "", (int)req->body.len, req->body.p);
 		ua_reply(ua, st, 200, NULL);
 		break;
+	}
 	case SIP_BYE:
 	case SIP_PRACK:
 	case SIP_UPDATE:
@@ -564,7 +568,7 @@ void ua_close(struct ua *ua)
 	for (struct call *c = ua->calls; c; c = c->next)
 		media_close(&c->media);
 	if (ua->in_open)
-		uv_close((uv_handle_t *)&ua->in, NULL);
+		uv_close(&ua->in.handle, NULL);
 	ua->txn = sip_mem_deref(ua->txn);
 	ua->tp = sip_mem_deref(ua->tp);
 	ua->authc = sip_mem_deref(ua->authc);
@@ -627,16 +631,19 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 int ua_stdin(struct ua *ua);
 int ua_stdin(struct ua *ua)
 {
-	int err = uv_pipe_init(&ua->loop, &ua->in, 0);
+	int err;
 
-	if (!err)
-		err = uv_pipe_open(&ua->in, 0);
+	/* a terminal, or a pipe/fifo/file from a script */
+	if (uv_guess_handle(0) == UV_TTY)
+		err = uv_tty_init(&ua->loop, &ua->in.tty, 0, 1);
+	else if (!(err = uv_pipe_init(&ua->loop, &ua->in.pipe, 0)))
+		err = uv_pipe_open(&ua->in.pipe, 0);
 	if (err)
 		return -err;
 	ua->in_open = true;
-	ua->in.data = ua;
-	uv_read_start((uv_stream_t *)&ua->in, on_alloc, on_read);
-	uv_unref((uv_handle_t *)&ua->in);
+	ua->in.handle.data = ua;
+	uv_read_start(&ua->in.stream, on_alloc, on_read);
+	uv_unref(&ua->in.handle);
 	return 0;
 }
 

@@ -1,0 +1,38 @@
+#!/bin/bash
+# sipua_message.sh SIPD - requests outside a dialog between two sipua:
+#  - MESSAGE (RFC 3428): A's text/plain reaches B, which prints it; A
+#    exits 0 with result=ok code=200;
+#  - OPTIONS (RFC 3261 11): B answers 200 with its Allow (PRACK, UPDATE,
+#    INFO, REFER, ...); A prints it and exits 0;
+#  - B in answer mode takes one call only (--calls 1): a second INVITE
+#    while the first is up gets 486 (exit 3 for that caller);
+#  - `answer --wait` without any call: exit 5, result=timeout.
+# timeout: 60
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sipua.bash"
+ua_begin sipua_message "$@"
+
+ua_start b --local-port "$UA_P1" --duration 1.5 answer
+sleep 0.3
+ua_start m --local-port "$UA_P2" message "sip:b@127.0.0.1:$UA_P1" "hello there"
+ua_wait m
+ua_expect m 0 result=ok code=200
+ua_start o --local-port "$UA_P2" options "sip:b@127.0.0.1:$UA_P1"
+ua_wait o
+ua_expect o 0 result=ok code=200
+ua_grep o "ALLOW .*PRACK.*UPDATE.*INFO.*REFER" "B's Allow lists PRACK, UPDATE, INFO, REFER"
+ua_start c1 --local-port "$UA_P2" call "sip:b@127.0.0.1:$UA_P1"
+ua_wait_for c1 "ANSWERED"
+ua_start c2 --local-port "$UA_P3" call "sip:b@127.0.0.1:$UA_P1"
+ua_wait c2
+ua_expect c2 3 result=busy code=486
+ua_wait c1
+ua_wait b
+ua_expect c1 0 result=answered
+ua_expect b 0 result=answered call=1
+ua_grep b "MESSAGE from sip:sipua@127.0.0.1: hello there" "B printed the MESSAGE text"
+
+ua_start w --local-port "$UA_P4" --wait 0.5 answer
+ua_wait w
+ua_expect w 5 result=timeout
+it_end

@@ -22,7 +22,7 @@ int ua_stdin(struct ua *ua);
 
 /* ---- REGISTER (RFC 3261 §10.2) ---- */
 
-struct reg {
+struct ua_reg {
 	struct ua *ua;
 	char callid[64], tag[32];
 	uint32_t cseq;
@@ -30,11 +30,9 @@ struct reg {
 	bool unreg;
 };
 
-static struct reg g_reg_unused;
-
 static int build_register(struct ua_creq *cr, struct sip_out **op, void *arg)
 {
-	struct reg *r = arg;
+	struct ua_reg *r = arg;
 	struct ua *ua = r->ua;
 	struct sip_out *o;
 	char ruri[300];
@@ -77,7 +75,7 @@ static void print_result(const char *result, uint16_t code)
 
 static void reg_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 {
-	struct reg *r = arg;
+	struct ua_reg *r = arg;
 	struct ua *ua = r->ua;
 	bool only = !strcmp(ua->o->command, "register");
 
@@ -112,7 +110,7 @@ static void reg_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 		}
 		if (ua->o->duration > 0)
 			ua_timer(ua, &ua->t_wait, (uint64_t)(ua->o->duration * 1000),
-				 start_command, NULL);
+				 start_command, ua);
 		return;
 	}
 	start_command(ua);
@@ -120,7 +118,7 @@ static void reg_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 
 static void reg_refresh(void *arg)
 {
-	struct reg *r = arg;
+	struct ua_reg *r = arg;
 	struct sip_txn_dest d;
 	char uri[300];
 
@@ -129,28 +127,26 @@ static void reg_refresh(void *arg)
 		(void)ua_request(r->ua, SIP_REGISTER, &d, build_register, reg_resp, r, NULL);
 }
 
-static struct reg *g_reg;
-
 static int do_register(struct ua *ua, bool unreg)
 {
 	struct sip_txn_dest d;
 	char uri[300];
 	int err;
 
-	if (!g_reg) {
-		g_reg = calloc(1, sizeof(*g_reg));
-		if (!g_reg)
+	if (!ua->reg_state) {
+		ua->reg_state = calloc(1, sizeof(*ua->reg_state));
+		if (!ua->reg_state)
 			return ENOMEM;
-		g_reg->ua = ua;
-		g_reg->expires = ua->o->expires;
-		ua_callid(ua, g_reg->callid, sizeof(g_reg->callid));
-		ua_tag(ua, g_reg->tag, sizeof(g_reg->tag));
+		ua->reg_state->ua = ua;
+		ua->reg_state->expires = ua->o->expires;
+		ua_callid(ua, ua->reg_state->callid, sizeof(ua->reg_state->callid));
+		ua_tag(ua, ua->reg_state->tag, sizeof(ua->reg_state->tag));
 	}
-	g_reg->unreg = unreg;
+	ua->reg_state->unreg = unreg;
 	snprintf(uri, sizeof(uri), "sip:%s", ua->o->domain);
 	if ((err = ua_dest(ua, uri, true, &d)))
 		return err;
-	return ua_request(ua, SIP_REGISTER, &d, build_register, reg_resp, g_reg, &ua->reg);
+	return ua_request(ua, SIP_REGISTER, &d, build_register, reg_resp, ua->reg_state, &ua->reg);
 }
 
 /* ---- OPTIONS, MESSAGE (out of dialog, §11, RFC 3428) ---- */
@@ -242,8 +238,6 @@ static int do_ood(struct ua *ua, enum sip_method m)
 
 /* ---- the command ---- */
 
-static struct ua *g_ua;
-
 static void on_wait_timeout(void *arg)
 {
 	struct ua *ua = arg;
@@ -257,20 +251,23 @@ static void on_wait_timeout(void *arg)
 
 static void on_at(void *arg)
 {
-	struct ua_at *at = arg;
+	struct ua_at_arg *a = arg;
 
-	ua_command(g_ua, at->cmd);
+	ua_command(a->ua, a->ua->o->at[a->i].cmd);
 }
 
 static void start_command(void *arg)
 {
-	struct ua *ua = g_ua;
+	struct ua *ua = arg;
 	struct ua_opts *o = ua->o;
 	int err = 0;
 
-	(void)arg;
-	for (unsigned i = 0; i < o->nat; i++)
-		ua_timer(ua, &ua->t_at[i], (uint64_t)(o->at[i].secs * 1000), on_at, &o->at[i]);
+	for (unsigned i = 0; i < o->nat; i++) {
+		ua->at_arg[i].ua = ua;
+		ua->at_arg[i].i = i;
+		ua_timer(ua, &ua->t_at[i], (uint64_t)(o->at[i].secs * 1000), on_at,
+			 &ua->at_arg[i]);
+	}
 	if (!strcmp(o->command, "register")) {
 		ua_finish(ua, UA_EXIT_OK);   /* --duration elapsed */
 		return;
@@ -345,14 +342,12 @@ int main(int argc, char **argv)
 	static struct ua ua;
 	int err;
 
-	(void)g_reg_unused;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if ((err = ua_opts_parse(&o, argc, argv))) {
 		ua_opts_free(&o);
 		return err;
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
-	g_ua = &ua;
 	if ((err = ua_open(&ua, &o))) {
 		fprintf(stderr, "sipua: cannot start: %s\n", strerror(err));
 		ua_close(&ua);
@@ -370,7 +365,7 @@ int main(int argc, char **argv)
 		}
 		err = do_register(&ua, false);
 	} else {
-		ua_timer(&ua, &ua.t_start, 0, start_command, NULL);
+		ua_timer(&ua, &ua.t_start, 0, start_command, &ua);
 	}
 	if (!err)
 		uv_run(&ua.loop, UV_RUN_DEFAULT);
@@ -378,7 +373,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sipua: cannot register: %s\n", strerror(err));
 	err = err ? UA_EXIT_ERROR : ua.exit_code;
 	ua_close(&ua);
-	free(g_reg);
 	ua_opts_free(&o);
 	return err;
 }

@@ -30,10 +30,15 @@ static int silence_src(void *arg, int16_t *buf, size_t n, size_t *gotp)
 
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
 {
-	static char bufs[2][2048];   /* one loop thread: a datagram at a time */
+	struct media *m = h->data;
 
-	b->base = bufs[h->data == NULL];
-	b->len = sizeof(bufs[0]);
+	if (h == (uv_handle_t *)&m->rtp) {
+		b->base = (char *)m->rtp_buf;
+		b->len = sizeof(m->rtp_buf);
+	} else {
+		b->base = (char *)m->rtcp_buf;
+		b->len = sizeof(m->rtcp_buf);
+	}
 }
 
 static void on_rtp(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
@@ -136,14 +141,13 @@ int media_open(struct media *m, struct ua *ua)
 	uv_udp_init(&ua->loop, &m->rtcp);
 	uv_timer_init(&ua->loop, &m->tick);
 	m->rtp.data = m;
-	m->rtcp.data = NULL;
+	m->rtcp.data = m;
 	m->tick.data = m;
 	m->open = true;
 	if ((err = bind_pair(m, ip)))
 		return err;
 	uv_udp_recv_start(&m->rtp, on_alloc, on_rtp);
 	uv_udp_recv_start(&m->rtcp, on_alloc, on_rtcp);
-	m->rtcp.data = NULL;
 	m->ssrc = (uint32_t)rand() ^ ((uint32_t)rand() << 16);
 	return 0;
 }

@@ -96,6 +96,7 @@ void ua_opts_free(struct ua_opts *o);
 struct ua;
 struct call;
 struct ua_creq;
+struct ua_reg;
 
 /** A response (final or provisional) or a failure (@p resp NULL, @p err). */
 typedef void (ua_resp_h)(struct ua_creq *cr, struct sip_msg *resp, int err, void *arg);
@@ -154,6 +155,11 @@ struct ua {
 	bool registered;
 	uint64_t t0;                 /* start, ms */
 	struct ua_creq *reg;
+	struct ua_reg *reg_state;     /* REGISTER's Call-ID, tag, CSeq (main.c) */
+	struct ua_at_arg {           /* what each --at timer runs */
+		struct ua *ua;
+		unsigned i;
+	} at_arg[UA_AT_MAX];
 };
 
 /** Milliseconds on the loop's clock. */
@@ -230,6 +236,8 @@ struct media {
 	uint32_t ssrc;
 	uint64_t octets;
 	uint64_t last_sr;
+	uint8_t rtp_buf[2048];   /* one datagram at a time (loop thread) */
+	uint8_t rtcp_buf[1024];
 	void (*digit_h)(void *arg, char d);
 	void *digit_arg;
 };

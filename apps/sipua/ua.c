@@ -591,6 +591,8 @@ void ua_close(struct ua *ua)
 		call_free(c);
 	}
 	ua->ts = sip_mem_deref(ua->ts);
+	free(ua->reg_state);
+	ua->reg_state = NULL;
 	uv_loop_close(&ua->loop);
 }
 

@@ -121,6 +121,7 @@ struct ua_creq {
 
 struct ua {
 	uv_loop_t loop;
+	bool loop_ok, handles;   /* what ua_close() must undo */
 	struct sip_timers *ts;
 	uv_timer_t timer;
 	uv_prepare_t prepare;
@@ -161,6 +162,15 @@ struct ua {
 		unsigned i;
 	} at_arg[UA_AT_MAX];
 };
+
+/** Open the core for @p o: loop, timers, transport, transactions. 0 or errno. */
+int ua_open(struct ua *ua, struct ua_opts *o);
+/** Tear everything down (safe after a failed ua_open()). */
+void ua_close(struct ua *ua);
+/** Read commands from stdin (interactive mode). 0 or errno. */
+int ua_stdin(struct ua *ua);
+/** Run the command of @p o to its end; returns the exit status (cmd.c). */
+int ua_run(struct ua_opts *o);
 
 /** Milliseconds on the loop's clock. */
 uint64_t ua_now(struct ua *ua);

@@ -482,7 +482,6 @@ static void on_signal(uv_signal_t *h, int signum)
 	ua_finish(ua, ua->exit_code);
 }
 
-int ua_open(struct ua *ua, struct ua_opts *o);
 int ua_open(struct ua *ua, struct ua_opts *o)
 {
 	struct sip_tp_addr a;
@@ -492,6 +491,7 @@ int ua_open(struct ua *ua, struct ua_opts *o)
 	ua->o = o;
 	if ((err = uv_loop_init(&ua->loop)))
 		return -err;
+	ua->loop_ok = true;
 	if (sip_timers_alloc(&ua->ts, uv_now(&ua->loop)))
 		return ENOMEM;
 	ua->t0 = uv_now(&ua->loop);
@@ -507,6 +507,7 @@ int ua_open(struct ua *ua, struct ua_opts *o)
 	uv_signal_start(&ua->sigterm, on_signal, SIGTERM);
 	uv_unref((uv_handle_t *)&ua->sigint);
 	uv_unref((uv_handle_t *)&ua->sigterm);
+	ua->handles = true;
 
 	if ((err = sip_tp_alloc(&ua->tp, &ua->loop, NULL, on_recv, ua)))
 		return err;
@@ -562,9 +563,15 @@ int ua_open(struct ua *ua, struct ua_opts *o)
 	return 0;
 }
 
-void ua_close(struct ua *ua);
 void ua_close(struct ua *ua)
 {
+	if (!ua->handles) {
+		/* ua_open() failed before the loop had handles */
+		ua->ts = sip_mem_deref(ua->ts);
+		if (ua->loop_ok)
+			uv_loop_close(&ua->loop);
+		return;
+	}
 	for (struct call *c = ua->calls; c; c = c->next)
 		media_close(&c->media);
 	if (ua->in_open)
@@ -630,7 +637,6 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 		ua->inlen = 0;
 }
 
-int ua_stdin(struct ua *ua);
 int ua_stdin(struct ua *ua)
 {
 	int err;

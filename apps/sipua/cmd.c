@@ -305,7 +305,7 @@ void ua_call_done(struct ua *ua, struct call *c)
 	}
 	if (live)
 		return;
-	if (!strcmp(ua->o->command, "answer") &&
+	if (!strcmp(ua->o->command, "answer") && !ua->signalled &&
 	    incoming < (ua->o->calls ? ua->o->calls : 1))
 		return;
 	ua_finish(ua, ua->exit_code);
@@ -325,6 +325,7 @@ void ua_finish(struct ua *ua, int code)
 		ua->exit_code = code;
 	sip_timer_cancel(&ua->t_reg);
 	sip_timer_cancel(&ua->t_wait);
+	sip_timer_cancel(&ua->t_sig);
 	for (unsigned i = 0; i < UA_AT_MAX; i++)
 		sip_timer_cancel(&ua->t_at[i]);
 	if (ua->registered && !do_register(ua, true)) {

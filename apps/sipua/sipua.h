@@ -149,6 +149,8 @@ struct ua {
 	unsigned calls_done;
 	int exit_code;           /* of the command */
 	bool stopping;
+	bool signalled;          /* SIGINT/SIGTERM: hanging up */
+	struct sip_timer t_sig;  /* ... for at most this long */
 	struct sip_timer t_start;    /* runs the command */
 	struct sip_timer t_wait;     /* answer: --wait */
 	struct sip_timer t_at[UA_AT_MAX];

@@ -468,18 +468,37 @@ static void on_tp_error(void *arg, int err, const struct sip_tp_peer *dst)
 
 /* ---- start and stop ---- */
 
+static void on_signal_timeout(void *arg)
+{
+	struct ua *ua = arg;
+
+	ua_finish(ua, ua->exit_code);
+}
+
+/* SIGINT/SIGTERM: hang up every call and finish once they ended (their
+ * BYE answered), or after 3 s; a second signal stops at once. */
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct ua *ua = h->data;
+	bool live = false;
 
 	ua_sync(ua);
-	if (ua->stopping) {
+	if (ua->stopping || ua->signalled) {
 		uv_stop(&ua->loop);
 		return;
 	}
-	for (struct call *c = ua->calls; c; c = c->next)
+	ua->signalled = true;
+	for (struct call *c = ua->calls; c; c = c->next) {
+		if (c->state == CALL_ENDED)
+			continue;
+		live = true;
 		call_hangup(c);
-	ua_finish(ua, ua->exit_code);
+	}
+	if (!live) {
+		ua_finish(ua, ua->exit_code);
+		return;
+	}
+	ua_timer(ua, &ua->t_sig, 3000, on_signal_timeout, ua);
 }
 
 int ua_open(struct ua *ua, struct ua_opts *o)

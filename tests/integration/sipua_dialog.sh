@@ -2,7 +2,8 @@
 # sipua_dialog.sh SIPD - mid-dialog requests between sipua and sipp, both
 # directions:
 #  - hold/resume by re-INVITE (RFC 3264 8.4): sipua holds sipp
-#    (sipp/uas_hold.xml checks a=sendonly then a=sendrecv); sipp holds
+#    (sipp/uas_hold.xml checks a=sendonly, a=sendrecv, a=inactive,
+#    a=sendrecv); sipp holds
 #    sipua (uac_hold.xml checks sipua answers a=recvonly, then sendrecv)
 #    and sipua reports HELD / RESUMED;
 #  - UPDATE (RFC 3311) with an SDP offer: sent by sipua (uas_update.xml)
@@ -17,7 +18,8 @@ ua_begin sipua_dialog "$@"
 
 # sipua holds and resumes
 ua_sipp_uas hold1 uas_hold.xml "$UA_P1"
-ua_start a1 --local-port "$UA_P2" --at 0.4:hold --at 0.9:resume --duration 1.4 \
+ua_start a1 --local-port "$UA_P2" --at 0.4:hold --at 0.8:resume \
+	--at "1.2:hold inactive" --at 1.6:resume --duration 2 \
 	call "sip:b@127.0.0.1:$UA_P1"
 ua_wait a1
 ua_sipp_wait hold1

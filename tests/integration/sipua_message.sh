@@ -6,6 +6,7 @@
 #    INFO, REFER, ...); A prints it and exits 0;
 #  - B in answer mode takes one call only (--calls 1): a second INVITE
 #    while the first is up gets 486 (exit 3 for that caller);
+#  - SIGTERM during a call: BYE, then exit 0;
 #  - `answer --wait` without any call: exit 5, result=timeout.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +32,19 @@ ua_wait b
 ua_expect c1 0 result=answered
 ua_expect b 0 result=answered call=1
 ua_grep b "MESSAGE from sip:sipua@127.0.0.1: hello there" "B printed the MESSAGE text"
+
+# SIGTERM during a call: sipua hangs up (BYE answered) and exits 0
+ua_start b2 --local-port "$UA_P1" answer
+sleep 0.3
+ua_start c3 --local-port "$UA_P2" call "sip:b@127.0.0.1:$UA_P1"
+ua_wait_for b2 "ANSWERED"
+kill -TERM "${UA_PID[b2]}"
+ua_wait b2
+ua_wait c3
+ua_expect b2 0 result=answered
+ua_grep b2 "RESPONSE 200 BYE" "SIGTERM: sipua's BYE was answered before it exited"
+ua_expect c3 0 result=answered
+ua_grep c3 "BYE received" "SIGTERM: the caller got the BYE"
 
 ua_start w --local-port "$UA_P4" --wait 0.5 answer
 ua_wait w

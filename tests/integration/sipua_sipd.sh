@@ -6,7 +6,8 @@
 #    lasts within 10% of the sent audio with RMS well above silence;
 #    both unregister on exit;
 #  - B declining with 486: A exits 3 result=busy;
-#  - an AOR nobody registered: A exits 4 result=notfound.
+#  - an AOR nobody registered: A exits 4 result=notfound;
+#  - a wrong password (407 twice): A exits 6 result=authfailed.
 # timeout: 90
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sipua.bash"
@@ -79,4 +80,9 @@ ua_expect a2 3 result=busy code=486
 ua_start a3 "${ALICE[@]}" --local-port "$UA_P2" call sip:carol@example.test
 ua_wait a3
 ua_expect a3 4 result=notfound 'code~^(404|480)$'
+# 4. a wrong password: the proxy's 407 cannot be answered
+ua_start a4 --user alice --password wrong --domain example.test --proxy "127.0.0.1:$IT_PORT" \
+	--local-port "$UA_P2" call sip:bob@example.test
+ua_wait a4
+ua_expect a4 6 result=authfailed code=407
 it_end

@@ -186,10 +186,12 @@ void call_summary(struct call *c, FILE *f)
 	double dur = c->t_answer ? (double)(c->t_end - c->t_answer) / 1000.0 : 0.0;
 
 	fprintf(f, "SIPUA result=%s code=%u duration=%.2f dtmf_rx=%s rtp_rx=%llu "
-		"rtp_tx=%llu call=%u side=%s\n", c->result ? c->result : "failed",
-		c->code, dur, c->dtmf_rx[0] ? c->dtmf_rx : "-",
+		"rtp_tx=%llu rtcp_rx=%llu call=%u side=%s\n",
+		c->result ? c->result : "failed", c->code, dur,
+		c->dtmf_rx[0] ? c->dtmf_rx : "-",
 		(unsigned long long)c->media.rtp_rx,
-		(unsigned long long)c->media.rtp_tx, c->id, c->uac ? "uac" : "uas");
+		(unsigned long long)c->media.rtp_tx,
+		(unsigned long long)c->media.rtcp_rx, c->id, c->uac ? "uac" : "uas");
 	fflush(f);
 }
 
@@ -268,6 +270,8 @@ void call_end(struct call *c, const char *result, uint16_t code)
 	sip_timer_cancel(&c->t_rel);
 	if (c->dlg)
 		sip_dialog_terminate(c->dlg);
+	if (c->media.rtcp_bye)
+		ua_event(c->ua, "RTCP BYE received call=%u", c->id);
 	media_close(&c->media);
 	ua_event(c->ua, "ENDED result=%s code=%u call=%u", c->result, code, c->id);
 	call_summary(c, stdout);

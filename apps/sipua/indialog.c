@@ -489,6 +489,7 @@ void call_hangup(struct call *c)
 		break;
 	case CALL_ACTIVE:
 		c->state = CALL_ENDING;
+		media_bye(&c->media);
 		ua_event(c->ua, "HANGUP call=%u", c->id);
 		call_dreq(c, SIP_BYE, NULL, NULL, NULL);
 		break;

@@ -1,5 +1,6 @@
 /*
- * media.c - one call's audio: RTP and RTCP over UDP (RFC 3550), G.711
+ * media.c - one call's audio: RTP and RTCP over UDP (RFC 3550: SR and
+ * SDES after 1 s then every 5 s, BYE when leaving, §6.2, §6.6), G.711
  * from the negotiated answer (RFC 3551), a WAV file (8 kHz mono 16-bit)
  * paced out every 20 ms, received audio through the jitter buffer into a
  * WAV file, RFC 4733 telephone-events sent in the audio's sequence space
@@ -18,7 +19,7 @@
 #include "sipua.h"
 
 enum { PTIME = 20, JB_DELAY = 60, DIGIT_MS = 100, DIGIT_GAP_SLOTS = 3,
-       RTCP_IVL = 5000 };
+       RTCP_IVL = 5000, RTCP_FIRST = 1000 };
 
 /* Silence for ever: what a call without --play sends. */
 static int silence_src(void *arg, int16_t *buf, size_t n, size_t *gotp)
@@ -61,10 +62,25 @@ static void on_rtp(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
 		m->digit_h(m->digit_arg, digit);
 }
 
+/* A compound RTCP packet: counted when it decodes; a BYE reported. */
 static void on_rtcp(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
 		    const struct sockaddr *from, unsigned flags)
 {
-	(void)h; (void)n; (void)b; (void)from; (void)flags;   /* read and dropped */
+	struct media *m = h->data;
+	const uint8_t *p = (const uint8_t *)b->base;
+	size_t left = n > 0 ? (size_t)n : 0, used;
+	struct sip_rtcp_pkt pkt;
+	bool ok = false;
+
+	while (left && !sip_rtcp_decode(&pkt, p, left, &used) && used) {
+		ok = true;
+		if (pkt.type == SIP_RTCP_BYE)
+			m->rtcp_bye = true;
+		p += used;
+		left -= used;
+	}
+	if (ok)
+		m->rtcp_rx++;
 }
 
 /* A free even port with its odd neighbour, tried with plain sockets first
@@ -189,6 +205,15 @@ static void send_rtcp(struct media *m, bool bye)
 			n += k;
 	}
 	send_to(m, &m->rtcp, &m->rcaddr, buf, n);
+	m->rtcp_tx++;
+}
+
+void media_bye(struct media *m)
+{
+	if (m->running && !m->bye_sent) {
+		send_rtcp(m, true);
+		m->bye_sent = true;
+	}
 }
 
 static void send_dtmf_slot(struct media *m, uint16_t seq)
@@ -285,7 +310,8 @@ static void on_tick(uv_timer_t *h)
 				(void)sip_wav_write(&m->rec, pcm, PTIME * 8);
 		}
 	}
-	if (now - m->last_sr >= RTCP_IVL) {
+	/* RFC 3550 §6.2: the first report sooner, then every interval */
+	if (now - m->last_sr >= (m->rtcp_tx ? RTCP_IVL : RTCP_FIRST)) {
 		m->last_sr = now;
 		send_rtcp(m, false);
 	}
@@ -410,8 +436,7 @@ void media_close(struct media *m)
 {
 	if (!m->open)
 		return;
-	if (m->running)
-		send_rtcp(m, true);
+	media_bye(m);
 	m->running = false;
 	m->open = false;
 	uv_timer_stop(&m->tick);

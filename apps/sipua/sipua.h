@@ -245,6 +245,8 @@ struct media {
 	bool dtmf_sending;
 	uint32_t dtmf_gap;       /* slots of silence left after a digit */
 	uint64_t rtp_rx, rtp_tx;
+	uint64_t rtcp_rx, rtcp_tx;   /* compound packets */
+	bool rtcp_bye, bye_sent;     /* RTCP BYE received / sent */
 	uint32_t ssrc;
 	uint64_t octets;
 	uint64_t last_sr;
@@ -261,6 +263,8 @@ int media_apply(struct media *m, const struct sip_sdp *l, const struct sip_sdp *
 void media_dtmf(struct media *m, const char *digits);
 /** True when the file (if any) was sent and no DTMF is waiting. */
 bool media_idle(const struct media *m);
+/** Send the RTCP BYE (RFC 3550 §6.6) now, once: we are leaving. */
+void media_bye(struct media *m);
 void media_close(struct media *m);
 
 /* ---- calls (call.c) ---- */

@@ -4,6 +4,8 @@
 # (8 kHz mono 16-bit), sends DTMF 1234# (RFC 4733) and hangs up when the
 # file and the digits are done. Checked after the hang-up:
 #  - both exit 0 with result=answered, A's rtp_tx and B's rtp_rx close;
+#  - B received A's RTCP: a first SR after 1 s and the SR+SDES+BYE when
+#    A hangs up (rtcp_rx >= 2, "RTCP BYE received");
 #  - B reported DTMF 1, 2, 3, 4, # as they came, and dtmf_rx=1234#;
 #  - B's recording (sox): duration within 10% of the sent audio, RMS
 #    amplitude well above silence (> 0.01, the speech is ~0.08).
@@ -32,7 +34,8 @@ run_call() {
 	ua_wait "a$n"
 	ua_wait "b$n"
 	ua_expect "a$n" 0 result=answered code=200 'rtp_tx~^[0-9]{3}$'
-	ua_expect "b$n" 0 result=answered 'dtmf_rx=1234#' 'rtp_rx~^[0-9]{3}$'
+	ua_expect "b$n" 0 result=answered 'dtmf_rx=1234#' 'rtp_rx~^[0-9]{3}$' 'rtcp_rx~^[2-9]$'
+	ua_grep "b$n" "RTCP BYE received" "B got A's RTCP BYE (RFC 3550 6.6) before the SIP BYE"
 	ua_grep "b$n" "DTMF 1 call=1" "B reported digit 1 as it came"
 	ua_grep "b$n" "DTMF # call=1" "B reported digit # as it came"
 	ua_grep "a$n" "MEDIA pt=$want_pt " "A used payload type $want_pt"

@@ -394,6 +394,19 @@ int ua_opts_parse(struct ua_opts *o, int argc, char **argv)
 		fprintf(stderr, "sipua: unexpected argument \"%s\"\n", argv[optind]);
 		return UA_EXIT_USAGE;
 	}
+	if (o->play) {
+		struct sip_wav_reader r;
+		const char *why = NULL;
+		int e = sip_wav_open(&r, o->play, &why);
+
+		if (e) {
+			fprintf(stderr, "sipua: --play %s: %s%s\n", o->play,
+				why ? why : strerror(e), e == ENOTSUP ?
+				" (convert: sox IN -r 8000 -c 1 -b 16 OUT.wav)" : "");
+			return UA_EXIT_USAGE;
+		}
+		sip_wav_close(&r);
+	}
 	if (!strcmp(o->command, "register") && (!o->user || !o->domain)) {
 		fprintf(stderr, "sipua: register needs --user and --domain\n");
 		return UA_EXIT_USAGE;

@@ -48,7 +48,7 @@ static void test_call(void **state)
 	struct ua_opts o;
 
 	assert_int_equal(parse(&o, "--user", "alice", "--local-port", "5070",
-			       "--transport", "tcp", "--play", "a.wav", "--dtmf", "12#",
+			       "--transport", "tcp", "--record", "a.wav", "--dtmf", "12#",
 			       "--duration", "2.5", "--100rel", "require",
 			       "--session-expires", "120", "call", "sip:b@127.0.0.1", NULL), 0);
 	assert_string_equal(o.command, "call");
@@ -56,7 +56,7 @@ static void test_call(void **state)
 	assert_string_equal(o.user, "alice");
 	assert_int_equal(o.local_port, 5070);
 	assert_int_equal(o.transport, SIP_TP_TCP);
-	assert_string_equal(o.play, "a.wav");
+	assert_string_equal(o.record, "a.wav");
 	assert_string_equal(o.dtmf, "12#");
 	assert_true(o.duration > 2.49 && o.duration < 2.51);
 	assert_int_equal(o.rel100, 2);
@@ -99,6 +99,8 @@ static void test_usage_errors(void **state)
 	assert_int_equal(parse(&o, "register", NULL), UA_EXIT_USAGE);  /* no user */
 	ua_opts_free(&o);
 	assert_int_equal(parse(&o, "answer", "extra", NULL), UA_EXIT_USAGE);
+	ua_opts_free(&o);
+	assert_int_equal(parse(&o, "--play", "/nonexistent.wav", "answer", NULL), UA_EXIT_USAGE);
 	ua_opts_free(&o);
 }
 

@@ -202,6 +202,12 @@ void ua_tag(struct ua *ua, char *buf, size_t n);
 /** Common headers of our requests and responses. */
 int ua_add_common(struct ua *ua, struct sip_out *o, bool contact);
 
+/**
+ * §12.1.1: copy the Record-Route values of @p req, in order, into a
+ * dialog-creating response @p o (1xx with a To tag, 2xx).
+ */
+void ua_copy_rr(struct sip_out *o, const struct sip_msg *req);
+
 /** Reply to server transaction @p st with a bare @p code. */
 void ua_reply(struct ua *ua, struct sip_txn *st, uint16_t code, const char *reason);
 

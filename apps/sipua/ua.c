@@ -179,6 +179,12 @@ int ua_add_common(struct ua *ua, struct sip_out *o, bool contact)
 	return err;
 }
 
+void ua_copy_rr(struct sip_out *o, const struct sip_msg *req)
+{
+	for (const struct sip_hdr *h = sip_msg_hdr(req, SIP_HDR_RECORD_ROUTE); h; h = h->next)
+		(void)sip_out_add(o, SIP_HDR_RECORD_ROUTE, NULL, h->value);
+}
+
 void ua_reply(struct ua *ua, struct sip_txn *st, uint16_t code, const char *reason)
 {
 	struct sip_out *o;

@@ -103,6 +103,7 @@ static void send_ringing(struct call *c)
 
 	if (!c->ist || sip_out_reply(&o, c->invite, 180, NULL, c->ltag))
 		return;
+	ua_copy_rr(o, c->invite);
 	ua_add_common(c->ua, o, true);
 	if (!c->dlg)
 		(void)sip_dialog_uas_alloc(&c->dlg, c->invite, 180, sip_pl_str(c->ltag),
@@ -146,6 +147,7 @@ void call_answer_now(struct call *c)
 	}
 	if (sip_out_reply(&o, c->invite, 200, NULL, c->ltag))
 		return;
+	ua_copy_rr(o, c->invite);
 	ua_add_common(ua, o, true);
 	if (!sip_st_read(c->invite, &rq))
 		sip_st_uas(&rq, &lp, &st);

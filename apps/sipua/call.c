@@ -268,6 +268,7 @@ void call_end(struct call *c, const char *result, uint16_t code)
 	sip_timer_cancel(&c->t_done);
 	sip_timer_cancel(&c->t_st);
 	sip_timer_cancel(&c->t_rel);
+	sip_timer_cancel(&c->t_glare);
 	if (c->dlg)
 		sip_dialog_terminate(c->dlg);
 	if (c->media.rtcp_bye)
@@ -287,6 +288,7 @@ void call_free(struct call *c)
 	sip_timer_cancel(&c->t_st);
 	sip_timer_cancel(&c->t_rel);
 	sip_timer_cancel(&c->t_ok);
+	sip_timer_cancel(&c->t_glare);
 	sip_out_free(c->ok);
 	sip_out_free(c->rel);
 	sip_mem_deref(c->dlg);

@@ -126,6 +126,28 @@ void call_send_ack(struct call *c)
 	sip_out_free(o);
 }
 
+static void on_glare_invite(void *arg)
+{
+	struct call *c = arg;
+
+	call_hold(c, c->ldir);   /* the same offer again, a new version */
+}
+
+static void on_glare_update(void *arg)
+{
+	call_update(arg);
+}
+
+/* §14.1: our offer crossed the peer's (491): again after a random time,
+ * 2.1-4 s when we own the Call-ID (we placed the call), else 0-2 s. */
+static void glare_retry(struct call *c, enum sip_method m)
+{
+	uint64_t ms = c->uac ? 2100 + (uint64_t)(rand() % 1900) : (uint64_t)(rand() % 2000);
+
+	ua_event(c->ua, "GLARE 491 retry in %llu ms call=%u", (unsigned long long)ms, c->id);
+	ua_timer(c->ua, &c->t_glare, ms, m == SIP_INVITE ? on_glare_invite : on_glare_update, c);
+}
+
 static void dreq_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 {
 	struct dreq_arg *a = arg;
@@ -150,6 +172,12 @@ static void dreq_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 	}
 	if (m->scode == 481 || m->scode == 408) {
 		call_end(c, c->result, c->code);
+		return;
+	}
+	if (a->m == SIP_INVITE || a->m == SIP_UPDATE)
+		c->offer_out = false;
+	if (m->scode == 491 && (a->m == SIP_INVITE || a->m == SIP_UPDATE)) {
+		glare_retry(c, a->m);
 		return;
 	}
 	if (m->scode >= 300) {
@@ -197,6 +225,8 @@ void call_dreq(struct call *c, enum sip_method m, const char *ctype,
 		a->body = memcpy((char *)(a + 1), body, blen);
 	a->c = c;
 	a->m = m;
+	if ((m == SIP_INVITE || m == SIP_UPDATE) && body)
+		c->offer_out = true;
 	snprintf(a->ctype, sizeof(a->ctype), "%s", ctype ? ctype : "");
 	snprintf(a->extra, sizeof(a->extra), "%s", extra ? extra : "");
 	if (call_dest(c, &d) || ua_request(c->ua, m, &d, build_dreq, dreq_resp, a, &cr)) {
@@ -305,6 +335,12 @@ static void on_modify(struct call *c, struct sip_txn *st, struct sip_msg *req)
 	struct sip_sdp *offer = call_sdp_of(req), *ans = NULL;
 	struct sip_out *o;
 
+	if (offer && c->offer_out) {
+		/* §14.2: our own offer is pending: the peer must retry */
+		sip_mem_deref(offer);
+		ua_reply(c->ua, st, 491, NULL);
+		return;
+	}
 	if (!sip_st_read(req, &rq)) {
 		sip_st_uas(&rq, &lp, &sr);
 		if (sr.scode == 422) {

@@ -172,7 +172,7 @@ int ua_add_common(struct ua *ua, struct sip_out *o, bool contact)
 		err = sip_out_addf(o, SIP_HDR_ALLOW, "INVITE, ACK, CANCEL, BYE, OPTIONS, "
 				   "PRACK, UPDATE, INFO, REFER, NOTIFY, MESSAGE");
 	if (!err)
-		err = sip_out_addf(o, SIP_HDR_SUPPORTED, "%stimer, replaces",
+		err = sip_out_addf(o, SIP_HDR_SUPPORTED, "%stimer",
 				   ua->o->rel100 ? "100rel, " : "");
 	if (!err)
 		err = sip_out_addf(o, SIP_HDR_USER_AGENT, "sipua/0.1");

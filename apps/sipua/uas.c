@@ -184,8 +184,7 @@ static bool unsupported(struct sip_msg *m, char *buf, size_t n)
 	if (sip_msg_tokens(m, SIP_HDR_REQUIRE, &t))
 		return false;
 	for (; t; t = t->next) {
-		if (sip_pl_caseeqs(t->name, "100rel") || sip_pl_caseeqs(t->name, "timer") ||
-		    sip_pl_caseeqs(t->name, "replaces"))
+		if (sip_pl_caseeqs(t->name, "100rel") || sip_pl_caseeqs(t->name, "timer"))
 			continue;
 		len += (size_t)snprintf(buf + len, n - len, "%s%.*s", len ? ", " : "",
 					(int)t->name.len, t->name.p);

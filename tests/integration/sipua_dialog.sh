@@ -8,6 +8,8 @@
 #    and sipua reports HELD / RESUMED;
 #  - UPDATE (RFC 3311) with an SDP offer: sent by sipua (uas_update.xml)
 #    and answered by sipua (uac_update.xml);
+#  - glare (RFC 3261 14): sipua refuses a re-INVITE with 491 while its
+#    own is pending, and retries its own after a 491 (uas_glare.xml);
 #  - INFO (RFC 6086): sipua sends DTMF as application/dtmf-relay and a
 #    text INFO (uas_info.xml checks the bodies); sipua receives dtmf-relay
 #    INFOs (uac_info.xml) and reports the digits in its summary.
@@ -48,6 +50,15 @@ ua_sipp_wait upd2
 ua_wait b2
 ua_expect b2 0 result=answered
 ua_grep b2 "UPDATE received" "sipua answered the UPDATE"
+
+# crossing re-INVITEs: sipua answers 491 to sipp's, and retries its own
+# after sipp's 491 (2.1-4 s later: it placed the call)
+ua_sipp_uas glare uas_glare.xml "$UA_P1"
+ua_start a4 --local-port "$UA_P2" --at 0.3:hold --duration 5.5 call "sip:b@127.0.0.1:$UA_P1"
+ua_wait a4
+ua_sipp_wait glare
+ua_expect a4 0 result=answered
+ua_grep a4 "GLARE 491 retry in (2[1-9][0-9][0-9]|3[0-9][0-9][0-9]) ms" "sipua retried after 491 within 2.1-4 s"
 
 # INFO both ways
 ua_sipp_uas info1 uas_info.xml "$UA_P1"

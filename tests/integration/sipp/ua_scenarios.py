@@ -260,3 +260,49 @@ scen("uac_cancel", """
       Content-Length: 0
 """),
 ])
+
+# --- glare: crossing re-INVITEs (RFC 3261 14.1, 14.2) ---
+scen("uas_glare", """
+  uas_glare.xml - crossing re-INVITEs (RFC 3261 14): sipua calls sipp and
+  holds it; sipp leaves that re-INVITE pending and sends its own
+  re-INVITE, which sipua must refuse with 491 (its offer is pending,
+  14.2); sipp then answers sipua's re-INVITE with 491 too, and sipua must
+  try again after 2.1-4 s (it placed the call, 14.1): 200, ACK, BYE.
+""", setup_uas + [
+    recv("INVITE", [("body", "", "a=sendonly", "h"),
+                    ("hdr", "Via:", "[^ ].*", "ivia"),
+                    ("hdr", "From:", "[^ ].*", "ufrom"),
+                    ("hdr", "To:", "[^ ].*", "uto"),
+                    ("hdr", "CSeq:", "[0-9]+", "icseq"),
+                    ("hdr", "Contact:", "sip:[^>;]*", "ucontact")]),
+    send("""      INVITE [$ucontact] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 70
+      From: [$uto]
+      To: [$ufrom]
+      [last_Call-ID:]
+      CSeq: 1 INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+""" + sdp(), retrans=True),
+    recv("491"),
+    send("""      ACK [$ucontact] SIP/2.0
+      [last_Via:]
+      Max-Forwards: 70
+      From: [$uto]
+      To: [$ufrom]
+      [last_Call-ID:]
+      CSeq: 1 ACK
+      Content-Length: 0
+"""),
+    send("""      SIP/2.0 491 Request Pending
+      Via: [$ivia]
+      From: [$ufrom]
+      To: [$uto]
+      [last_Call-ID:]
+      CSeq: [$icseq] INVITE
+      Content-Length: 0
+"""),
+    recv("ACK"),
+    recv("INVITE", [("body", "", "a=sendonly", "h2")]),
+    resp(200, "OK", body=sdp("recvonly")), recv("ACK"),
+] + bye_uas, ["h", "h2"])

@@ -126,6 +126,8 @@ void call_send_ack(struct call *c)
 	sip_out_free(o);
 }
 
+static void info_next(struct call *c);
+
 static void on_glare_invite(void *arg)
 {
 	struct call *c = arg;
@@ -155,6 +157,11 @@ static void dreq_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 	struct sip_sdp *s;
 	struct sip_st_result st;
 
+	if (a->m == SIP_INFO && (!m || m->scode >= 200) && a->body &&
+	    !strcmp(a->ctype, "application/dtmf-relay")) {
+		c->info_out = false;
+		info_next(c);
+	}
 	if (!m) {
 		ua_event(c->ua, "%s failed: %s call=%u", sip_method_name(a->m),
 			 strerror(err), c->id);
@@ -570,17 +577,31 @@ void call_update(struct call *c)
 	sip_buf_reset(&b);
 }
 
+/* The next queued digit as INFO application/dtmf-relay, one INFO
+ * transaction at a time so that they arrive in order. */
+static void info_next(struct call *c)
+{
+	struct sip_buf b;
+	char d = c->info_q[0];
+
+	if (!d || c->info_out || c->state != CALL_ACTIVE)
+		return;
+	memmove(c->info_q, c->info_q + 1, strlen(c->info_q));
+	sip_buf_init(&b);
+	sip_dtmf_relay_print(&b, d, 100);
+	if (!sip_buf_err(&b)) {
+		c->info_out = true;
+		call_dreq(c, SIP_INFO, "application/dtmf-relay", b.p, NULL);
+	}
+	sip_buf_reset(&b);
+}
+
 static void send_info_digits(struct call *c, const char *digits)
 {
-	for (const char *p = digits; *p; p++) {
-		struct sip_buf b;
+	size_t n = strlen(c->info_q);
 
-		sip_buf_init(&b);
-		sip_dtmf_relay_print(&b, *p, 100);
-		if (!sip_buf_err(&b))
-			call_dreq(c, SIP_INFO, "application/dtmf-relay", b.p, NULL);
-		sip_buf_reset(&b);
-	}
+	snprintf(c->info_q + n, sizeof(c->info_q) - n, "%s", digits);
+	info_next(c);
 }
 
 void call_dtmf(struct call *c, const char *digits)

@@ -331,6 +331,8 @@ struct call {
 	char dtmf_rx[64];
 	bool hold_rx;                /* peer holds us */
 	bool hangup_pending;         /* hang up once a provisional came */
+	char info_q[64];             /* digits waiting to go as INFO */
+	bool info_out;               /* an INFO digit awaits its answer */
 	bool offer_out;              /* our re-INVITE/UPDATE offer awaits its answer */
 	struct sip_timer t_glare;    /* retry after 491 (RFC 3261 §14.1) */
 };

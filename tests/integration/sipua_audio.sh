@@ -9,7 +9,8 @@
 #  - B reported DTMF 1, 2, 3, 4, # as they came, and dtmf_rx=1234#;
 #  - B's recording (sox): duration within 10% of the sent audio, RMS
 #    amplitude well above silence (> 0.01, the speech is ~0.08).
-# Then the same call with PCMA preferred by both, and over TCP.
+# Then the same call with PCMA preferred by both, over TCP, and over
+# IPv6 (::1) when the host has it.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sipua.bash"
@@ -30,7 +31,7 @@ run_call() {
 	ua_start "b$n" --local-port "$UA_P1" --record "$IT_DIR/rec$n.wav" "$@" answer
 	sleep 0.3
 	ua_start "a$n" --local-port "$UA_P2" --play "$IT_DIR/send.wav" --dtmf '1234#' \
-		--dtmf-delay 0.3 "$@" call "sip:b@127.0.0.1:$UA_P1"
+		--dtmf-delay 0.3 "$@" call "sip:b@${UA_HOST:-127.0.0.1}:$UA_P1"
 	ua_wait "a$n"
 	ua_wait "b$n"
 	ua_expect "a$n" 0 result=answered code=200 'rtp_tx~^[0-9]{3}$'
@@ -61,5 +62,13 @@ if grep -q "^Via: SIP/2.0/TCP " "$IT_DIR/a3.err" && grep -q "^Via: SIP/2.0/TCP "
 	it_pass "the third call's signalling went over TCP"
 else
 	it_fail "no TCP Via in the third call's trace"
+fi
+if [ "$IT_V6" = 1 ]; then
+	UA_HOST="[::1]" want_pt=0 run_call 4 --local-ip ::1 --trace
+	if grep -q "^c=IN IP6 ::1" "$IT_DIR/a4.err"; then
+		it_pass "the IPv6 call's SDP has c=IN IP6 ::1"
+	else
+		it_fail "no c=IN IP6 ::1 in the IPv6 call's SDP"
+	fi
 fi
 it_end

@@ -699,6 +699,11 @@ void ua_command(struct ua *ua, const char *line)
 	if (sscanf(line, "%31s %255[^\n]", verb, rest) < 1)
 		return;
 	ua_event(ua, "COMMAND %s%s%s", verb, *rest ? " " : "", rest);
+	if (!strcmp(verb, "help")) {
+		ua_event(ua, "COMMANDS hangup | dtmf DIGITS | hold [inactive] | resume | "
+			 "update | transfer URI | info TEXT | quit");
+		return;
+	}
 	if (!strcmp(verb, "quit")) {
 		for (struct call *x = ua->calls; x; x = x->next)
 			call_hangup(x);

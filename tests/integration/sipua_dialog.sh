@@ -10,6 +10,8 @@
 #    and answered by sipua (uac_update.xml);
 #  - glare (RFC 3261 14): sipua refuses a re-INVITE with 491 while its
 #    own is pending, and retries its own after a 491 (uas_glare.xml);
+#  - an INVITE without SDP: sipua offers in the 200 and takes the answer
+#    from the ACK (uac_lateoffer.xml);
 #  - INFO (RFC 6086): sipua sends DTMF as application/dtmf-relay and a
 #    text INFO (uas_info.xml checks the bodies); sipua receives dtmf-relay
 #    INFOs (uac_info.xml) and reports the digits in its summary.
@@ -73,4 +75,11 @@ ua_sipp_uac info2 uac_info.xml "127.0.0.1:$UA_P3"
 ua_sipp_wait info2
 ua_wait b3
 ua_expect b3 0 result=answered 'dtmf_rx=5#'
+# an INVITE without SDP: offer in sipua's 200, answer in sipp's ACK
+ua_start b4 --local-port "$UA_P3" answer
+ua_sipp_uac late uac_lateoffer.xml "127.0.0.1:$UA_P3"
+ua_sipp_wait late
+ua_wait b4
+ua_expect b4 0 result=answered
+ua_grep b4 "MEDIA pt=0 dtmf_pt=101" "sipua took the answer from the ACK"
 it_end

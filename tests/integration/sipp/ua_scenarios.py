@@ -306,3 +306,22 @@ scen("uas_glare", """
     recv("INVITE", [("body", "", "a=sendonly", "h2")]),
     resp(200, "OK", body=sdp("recvonly")), recv("ACK"),
 ] + bye_uas, ["h", "h2"])
+
+# --- an INVITE without SDP (offer in the 200, answer in the ACK) ---
+scen("uac_lateoffer", """
+  uac_lateoffer.xml - sipp calls sipua with an INVITE without a body:
+  sipua must put its offer in the 200 (RFC 3261 13.2.1, RFC 3264) and
+  take the answer from the ACK; then sipp's BYE.
+""", [
+    req("INVITE", 1, first=True),
+    recv("100", optional=True), recv("180", optional=True),
+    recv("200", [("body", "", "m=audio [0-9]+ RTP/AVP 0 8 101", "o"), ("hdr", "To:", "[^ ].*", "to200")]),
+    send("""      ACK sip:b@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 70
+      [last_From:]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+""" + sdp()),
+] + bye_uac, ["o"])

@@ -287,6 +287,32 @@ static int send_slot(struct media *m, uint64_t now)
 	return 0;
 }
 
+/*
+ * The recording holds what came, from the first frame to the last:
+ * buffering before the first packet and after the last is left out, but
+ * a buffer that ran dry in between (a stall of the loop, a late burst) is
+ * filled with that much silence once audio comes again, so the file
+ * keeps the stream's timing.
+ */
+static void record(struct media *m, int err, const int16_t *pcm)
+{
+	static const int16_t silence[PTIME * 8];
+
+	if (!m->rec_open || !m->recv)
+		return;
+	if (err == EAGAIN) {
+		if (m->rec_started && m->rec_gap < 50 * 60)
+			m->rec_gap++;
+		return;
+	}
+	if (err && err != ENODATA)
+		return;
+	for (; m->rec_gap; m->rec_gap--)
+		(void)sip_wav_write(&m->rec, silence, PTIME * 8);
+	(void)sip_wav_write(&m->rec, pcm, PTIME * 8);
+	m->rec_started = true;
+}
+
 static void on_tick(uv_timer_t *h)
 {
 	struct media *m = h->data;
@@ -304,10 +330,7 @@ static void on_tick(uv_timer_t *h)
 		for (; m->ticks < due; m->ticks++) {
 			int err = sip_rtprx_tick(&m->rx, pcm, PTIME * 8);
 
-			/* buffering (before the first packet, after the
-			 * last) is not recorded: the file holds what came */
-			if (m->rec_open && m->recv && (err == 0 || err == ENODATA))
-				(void)sip_wav_write(&m->rec, pcm, PTIME * 8);
+			record(m, err, pcm);
 		}
 	}
 	/* RFC 3550 §6.2: the first report sooner, then every interval */

@@ -243,7 +243,8 @@ struct media {
 	struct sip_wav_reader wav;
 	bool wav_open, play_done;
 	struct sip_wav_writer rec;
-	bool rec_open;
+	bool rec_open, rec_started;
+	unsigned rec_gap;        /* dry ticks since the last frame written */
 	struct sip_rtprx rx;
 	bool rx_on;
 	struct sip_dtmf_tx dtx;

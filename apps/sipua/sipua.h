@@ -150,6 +150,7 @@ struct ua {
 	int exit_code;           /* of the command */
 	bool stopping;
 	bool signalled;          /* SIGINT/SIGTERM: hanging up */
+	uint64_t signal_ms;      /* when the signal came */
 	struct sip_timer t_sig;  /* ... for at most this long */
 	struct sip_timer t_start;    /* runs the command */
 	struct sip_timer t_wait;     /* answer: --wait */

@@ -490,10 +490,15 @@ static void on_signal(uv_signal_t *h, int signum)
 
 	ua_sync(ua);
 	if (ua->stopping || ua->signalled) {
-		uv_stop(&ua->loop);
+		/* a second signal stops at once; one within 300 ms is the
+		 * same signal delivered twice (timeout(1) sends it to the
+		 * child and to its process group) */
+		if (ua_now(ua) - ua->signal_ms >= 300)
+			uv_stop(&ua->loop);
 		return;
 	}
 	ua->signalled = true;
+	ua->signal_ms = ua_now(ua);
 	for (struct call *c = ua->calls; c; c = c->next) {
 		if (c->state == CALL_ENDED)
 			continue;

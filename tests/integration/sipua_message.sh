@@ -38,7 +38,8 @@ ua_start b2 --local-port "$UA_P1" answer
 sleep 0.3
 ua_start c3 --local-port "$UA_P2" call "sip:b@127.0.0.1:$UA_P1"
 ua_wait_for b2 "ANSWERED"
-kill -TERM "${UA_PID[b2]}"
+# the sipua process itself (the child of timeout(1) we started)
+kill -TERM "$(pgrep -P "${UA_PID[b2]}")"
 ua_wait b2
 ua_wait c3
 ua_expect b2 0 result=answered

@@ -149,6 +149,7 @@ struct ua {
 	unsigned calls_done;
 	int exit_code;           /* of the command */
 	bool stopping;
+	uint64_t bad_msgs;       /* malformed messages received */
 	bool signalled;          /* SIGINT/SIGTERM: hanging up */
 	uint64_t signal_ms;      /* when the signal came */
 	struct sip_timer t_sig;  /* ... for at most this long */

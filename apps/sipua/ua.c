@@ -415,6 +415,29 @@ static void trace_msg(struct ua *ua, const char *dir, const char *p, size_t n)
 		fprintf(stderr, "---- %s %zu bytes\n%.*s\n", dir, n, (int)n, p);
 }
 
+/* §8.2 / §21.4.1: a malformed request gets a stateless 400 whose reason
+ * phrase names the problem, when a response can be addressed at all. */
+static void reply_bad(struct ua *ua, struct sip_msg *m, const struct sip_tp_peer *src)
+{
+	struct sip_out *o;
+	struct sip_tp_peer p;
+	const struct sip_via *v;
+	struct sip_buf b;
+	const char *why = m->err ? m->err : "Bad Request";
+
+	fprintf(stderr, "sipua: malformed request answered 400: %s\n", why);
+	if (sip_msg_via(m, &v) || sip_tp_response_dest(&p, v, src) ||
+	    sip_out_reply(&o, m, 400, why, NULL))
+		return;
+	sip_buf_init(&b);
+	if (!sip_out_print(o, &b)) {
+		trace_msg(ua, "send", b.p, b.len);
+		(void)sip_tp_send(ua->tp, &p, b.p, b.len);
+	}
+	sip_buf_reset(&b);
+	sip_out_free(o);
+}
+
 static void on_recv(void *arg, struct sip_msg *m, const struct sip_tp_peer *src)
 {
 	struct ua *ua = arg;
@@ -426,6 +449,12 @@ static void on_recv(void *arg, struct sip_msg *m, const struct sip_tp_peer *src)
 	ua_sync(ua);
 	trace_msg(ua, "recv", m->raw.p, m->raw.len);
 	if (sip_msg_check(m)) {
+		ua->bad_msgs++;
+		if (m->req && m->mid != SIP_ACK)
+			reply_bad(ua, m, src);
+		else
+			fprintf(stderr, "sipua: malformed response dropped: %s\n",
+				m->err ? m->err : "?");
 		sip_msg_free(m);
 		return;
 	}

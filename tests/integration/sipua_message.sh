@@ -7,6 +7,8 @@
 #  - B in answer mode takes one call only (--calls 1): a second INVITE
 #    while the first is up gets 486 (exit 3 for that caller);
 #  - SIGTERM during a call: BYE, then exit 0;
+#  - a malformed request gets 400 with a reason naming the problem, and
+#    sipua goes on;
 #  - `answer --wait` without any call: exit 5, result=timeout.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +48,31 @@ ua_expect b2 0 result=answered
 ua_grep b2 "RESPONSE 200 BYE" "SIGTERM: sipua's BYE was answered before it exited"
 ua_expect c3 0 result=answered
 ua_grep c3 "BYE received" "SIGTERM: the caller got the BYE"
+
+# garbage: a request with a broken CSeq gets a 400 naming it, and sipua
+# goes on (the call after it is answered)
+ua_start b3 --local-port "$UA_P1" --duration 0.3 answer
+sleep 0.3
+out=$(UA_PORT=$UA_P1 it_py <<'PY'
+import os
+from siptest import Udp, request
+port = int(os.environ["UA_PORT"])
+u = Udp()
+raw = request("OPTIONS", "127.0.0.1", port, lport=u.port).replace(b"CSeq: 1 OPTIONS", b"CSeq: x OPTIONS")
+u.send(raw, port)
+m = u.recv(3)
+print(m.start if m else "no answer")
+PY
+)
+if [[ $out == "SIP/2.0 400 "*CSeq* ]]; then
+	it_pass "malformed request answered: $out"
+else
+	it_fail "malformed request: got '$out', want 400 naming CSeq"
+fi
+ua_start c4 --local-port "$UA_P2" call "sip:b@127.0.0.1:$UA_P1"
+ua_wait c4
+ua_wait b3
+ua_expect c4 0 result=answered
 
 ua_start w --local-port "$UA_P4" --wait 0.5 answer
 ua_wait w

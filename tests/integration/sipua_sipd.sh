@@ -7,6 +7,7 @@
 #    both unregister on exit;
 #  - B declining with 486: A exits 3 result=busy;
 #  - an AOR nobody registered: A exits 4 result=notfound;
+#  - alice over TCP calling bob over UDP;
 #  - a wrong password (407 twice): A exits 6 result=authfailed.
 # timeout: 90
 . "$(dirname "$0")/lib.sh"
@@ -84,7 +85,21 @@ ua_expect a2 3 result=busy code=486
 ua_start a3 "${ALICE[@]}" --local-port "$UA_P2" call sip:carol@example.test
 ua_wait a3
 ua_expect a3 4 result=notfound 'code~^(404|480)$'
-# 4. a wrong password: the proxy's 407 cannot be answered
+# 4. alice over TCP, bob over UDP: sipd bridges the transports
+ua_start b5 "${BOB[@]}" --local-port "$UA_P3" --duration 0.5 answer
+ua_wait_for b5 "REGISTERED code=200"
+ua_start a5 "${ALICE[@]}" --local-port "$UA_P4" --transport tcp --trace call sip:bob@example.test
+ua_wait a5
+ua_wait b5
+ua_expect a5 0 result=answered code=200
+ua_expect b5 0 result=answered
+if grep -q "^Via: SIP/2.0/TCP " "$IT_DIR/a5.err"; then
+	it_pass "alice's side of the call went over TCP"
+else
+	it_fail "alice's requests did not go over TCP"
+fi
+
+# 5. a wrong password: the proxy's 407 cannot be answered
 ua_start a4 --user alice --password wrong --domain example.test --proxy "127.0.0.1:$IT_PORT" \
 	--local-port "$UA_P2" call sip:bob@example.test
 ua_wait a4

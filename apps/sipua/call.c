@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sip/addr.h"
 #include "sip/cseq.h"
@@ -35,6 +36,9 @@ int call_sdp_make(struct call *c, const struct sip_sdp *offer, struct sip_sdp **
 	char ip[64];
 	size_t n = strlen(ua->lhost);
 
+	/* RFC 3264 §8: one o= session id per call, the version bumped */
+	if (!c->sess_id)
+		c->sess_id = (uint64_t)time(NULL) * 1000 + c->id;
 	if (ua->o->pcma) {
 		codecs[0].name = "PCMA";
 		codecs[1].name = "PCMU";
@@ -48,7 +52,7 @@ int call_sdp_make(struct call *c, const struct sip_sdp *offer, struct sip_sdp **
 		.ncodecs = 2, .dtmf = true, .dir = c->ldir, .ptime = 20,
 	};
 	struct sip_sdp_caps caps = {
-		.user = "sipua", .sess_id = c->id + 1000,
+		.user = "sipua", .sess_id = c->sess_id,
 		.sess_version = c->lsdp ? c->lsdp->origin.version + 1 : 1,
 		.addr = ip, .name = "sipua", .streams = &sc, .nstreams = 1,
 	};

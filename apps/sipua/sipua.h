@@ -312,6 +312,7 @@ struct call {
 	uint64_t rel_ivl, rel_sent;
 	bool answer_pending;         /* answer once the PRACK comes */
 	/* offer/answer */
+	uint64_t sess_id;            /* o= session id of our descriptions */
 	struct sip_sdp *lsdp;        /* last description we sent */
 	struct sip_sdp *rsdp;        /* last one received */
 	bool offer_in_ack;           /* UAS: we offered in the 2xx */

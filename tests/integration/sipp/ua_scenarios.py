@@ -85,13 +85,18 @@ scen("uas_hold", """
   uas_hold.xml - sipua calls sipp and puts it on hold and back with
   re-INVITEs (RFC 3264 8.4): the first re-INVITE offers a=sendonly
   (sipp answers recvonly), the second a=sendrecv, the third a=inactive,
-  the fourth a=sendrecv again; then sipua's BYE.
+  the fourth a=sendrecv again, each a new version of the o= line (RFC
+  3264 8: 2, 3, 4, 5); then sipua's BYE.
 """, setup_uas + [
-    recv("INVITE", [("body", "", "a=sendonly", "h")]), resp(200, "OK", body=sdp("recvonly")), recv("ACK"),
-    recv("INVITE", [("body", "", "a=sendrecv", "r")]), resp(200, "OK", body=sdp()), recv("ACK"),
-    recv("INVITE", [("body", "", "a=inactive", "i")]), resp(200, "OK", body=sdp("inactive")), recv("ACK"),
-    recv("INVITE", [("body", "", "a=sendrecv", "r2")]), resp(200, "OK", body=sdp()), recv("ACK"),
-] + bye_uas, ["h", "r", "i", "r2"])
+    recv("INVITE", [("body", "", "a=sendonly", "h"), ("body", "", "o=sipua [0-9]+ 2 IN", "v2")]),
+    resp(200, "OK", body=sdp("recvonly")), recv("ACK"),
+    recv("INVITE", [("body", "", "a=sendrecv", "r"), ("body", "", "o=sipua [0-9]+ 3 IN", "v3")]),
+    resp(200, "OK", body=sdp()), recv("ACK"),
+    recv("INVITE", [("body", "", "a=inactive", "i"), ("body", "", "o=sipua [0-9]+ 4 IN", "v4")]),
+    resp(200, "OK", body=sdp("inactive")), recv("ACK"),
+    recv("INVITE", [("body", "", "a=sendrecv", "r2"), ("body", "", "o=sipua [0-9]+ 5 IN", "v5")]),
+    resp(200, "OK", body=sdp()), recv("ACK"),
+] + bye_uas, ["h", "r", "i", "r2", "v2", "v3", "v4", "v5"])
 scen("uas_update", """
   uas_update.xml - sipua calls sipp, then sends an UPDATE (RFC 3311) with
   a new SDP offer in the confirmed dialog; sipp answers with SDP; BYE.

@@ -300,7 +300,7 @@ void ua_call_done(struct ua *ua, struct call *c)
 	for (struct call *x = ua->calls; x; x = x->next) {
 		if (x->state != CALL_ENDED)
 			live++;
-		else if (!x->uac)
+		else if (!x->uac && !x->refused)
 			incoming++;
 	}
 	if (live)

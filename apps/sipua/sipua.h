@@ -334,6 +334,7 @@ struct call {
 	uint64_t t_begin, t_answer, t_end;
 	char dtmf_rx[64];
 	bool hold_rx;                /* peer holds us */
+	bool refused;                /* INVITE refused before it became a call */
 	bool hangup_pending;         /* hang up once a provisional came */
 	char info_q[64];             /* digits waiting to go as INFO */
 	bool info_out;               /* an INFO digit awaits its answer */

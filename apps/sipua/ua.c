@@ -192,7 +192,8 @@ void ua_reply(struct ua *ua, struct sip_txn *st, uint16_t code, const char *reas
 
 	if (!req || sip_out_reply(&o, req, code, reason, sip_txn_totag(st)))
 		return;
-	if (code >= 200 && code < 300)
+	/* §8.2.1: a 405 lists what we do allow */
+	if ((code >= 200 && code < 300) || code == 405)
 		ua_add_common(ua, o, false);
 	(void)sip_txn_reply(st, o);
 	sip_out_free(o);

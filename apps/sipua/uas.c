@@ -194,6 +194,20 @@ static bool unsupported(struct sip_msg *m, char *buf, size_t n)
 	return buf[0] != 0;
 }
 
+/* An INVITE we cannot take at all (no media port, an offer we cannot
+ * answer): answered, and the call forgotten: it is not one of the calls
+ * `answer` takes, and prints no summary. */
+static void refuse(struct call *c, uint16_t code, const char *reason)
+{
+	ua_event(c->ua, "REFUSED %u %s", code, reason ? reason : sip_reason_phrase(code));
+	ua_reply(c->ua, c->ist, code, reason);
+	c->refused = true;
+	c->state = CALL_ENDED;
+	c->result = "refused";
+	c->code = code;
+	media_close(&c->media);
+}
+
 void call_incoming(struct ua *ua, struct sip_txn *st, struct sip_msg *req)
 {
 	struct call *c;
@@ -207,7 +221,7 @@ void call_incoming(struct ua *ua, struct sip_txn *st, struct sip_msg *req)
 	unsigned taken = 0;
 
 	for (struct call *x = ua->calls; x; x = x->next)
-		taken += !x->uac;
+		taken += !x->uac && !x->refused;
 	/* only `answer` takes calls, and only as many as --calls says */
 	if (strcmp(ua->o->command, "answer") || ua->stopping ||
 	    taken >= (ua->o->calls ? ua->o->calls : 1)) {
@@ -258,28 +272,24 @@ void call_incoming(struct ua *ua, struct sip_txn *st, struct sip_msg *req)
 	c->rel100 = ua->o->rel100 && (sip_msg_has_token(req, SIP_HDR_SUPPORTED, "100rel") ||
 				      sip_msg_has_token(req, SIP_HDR_REQUIRE, "100rel"));
 	if (media_open(&c->media, ua)) {
-		ua_reply(ua, st, 500, "No media port");
-		call_end(c, "failed", 500);
+		refuse(c, 500, "No media port");
 		return;
 	}
 	c->media.digit_h = call_on_digit;
 	c->media.digit_arg = c;
 	offer = call_sdp_of(req);
 	if (req->body.len && !offer) {
-		ua_reply(ua, st, 488, "Bad SDP offer");
-		call_end(c, "failed", 488);
+		refuse(c, 488, "Bad SDP offer");
 		return;
 	}
 	if (offer) {
 		call_sdp_remote(c, offer);
 		if (call_sdp_make(c, offer, &c->lsdp) || !sip_sdp_nactive(c->lsdp)) {
-			ua_reply(ua, st, 488, NULL);
-			call_end(c, "failed", 488);
+			refuse(c, 488, NULL);
 			return;
 		}
 	} else if (call_sdp_make(c, NULL, &c->lsdp)) {
-		ua_reply(ua, st, 500, NULL);
-		call_end(c, "failed", 500);
+		refuse(c, 500, NULL);
 		return;
 	} else {
 		c->offer_in_ack = true;

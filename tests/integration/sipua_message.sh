@@ -7,8 +7,10 @@
 #  - B in answer mode takes one call only (--calls 1): a second INVITE
 #    while the first is up gets 486 (exit 3 for that caller);
 #  - SIGTERM during a call: BYE, then exit 0;
-#  - a malformed request gets 400 with a reason naming the problem, and
-#    sipua goes on;
+#  - a malformed request gets 400 with a reason naming the problem; an
+#    unknown Require 420 + Unsupported, bad SDP 488, BYE outside a dialog
+#    481, REFER/SUBSCRIBE outside a dialog 405, a Session-Expires below
+#    Min-SE 422 + Min-SE; sipua goes on;
 #  - `answer --wait` without any call: exit 5, result=timeout.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
@@ -68,6 +70,38 @@ if [[ $out == "SIP/2.0 400 "*CSeq* ]]; then
 	it_pass "malformed request answered: $out"
 else
 	it_fail "malformed request: got '$out', want 400 naming CSeq"
+fi
+# requests sipua must refuse, each with its status
+out=$(UA_PORT=$UA_P1 it_py <<'PY'
+import os
+from siptest import Udp, request
+port = int(os.environ["UA_PORT"])
+u = Udp()
+cases = [
+    ("unknown Require", "INVITE", ["Require: foo-ext"], b"", "420", "Unsupported", "foo-ext"),
+    ("bad SDP", "INVITE", ["Content-Type: application/sdp"], b"v=0\r\nnonsense\r\n", "488", None, None),
+    ("BYE outside a dialog", "BYE", [], b"", "481", None, None),
+    ("REFER outside a dialog", "REFER", ["Refer-To: <sip:x@127.0.0.1>"], b"", "405", "Allow", "REFER"),
+    ("SUBSCRIBE", "SUBSCRIBE", ["Event: presence"], b"", "405", None, None),
+    ("Session-Expires below Min-SE", "INVITE", ["Supported: timer", "Session-Expires: 30"], b"", "422", "Min-SE", "90"),
+]
+bad = []
+for what, method, extra, body, code, hdr, val in cases:
+    u.send(request(method, "127.0.0.1", port, lport=u.port, extra=extra, body=body), port)
+    m = u.recv(3)
+    while m is not None and m.start.startswith("SIP/2.0 1"):
+        m = u.recv(3)
+    if m is None or not m.start.startswith("SIP/2.0 " + code):
+        bad.append("%s: %s" % (what, m.start if m else "no answer"))
+    elif hdr and val not in (m.get(hdr) or ""):
+        bad.append("%s: %s %s" % (what, hdr, m.get(hdr)))
+print("; ".join(bad) if bad else "all refused as expected")
+PY
+)
+if [ "$out" = "all refused as expected" ]; then
+	it_pass "420 Unsupported, 488, 481, 405, 422 Min-SE for requests sipua cannot take"
+else
+	it_fail "refusals: $out"
 fi
 ua_start c4 --local-port "$UA_P2" call "sip:b@127.0.0.1:$UA_P1"
 ua_wait c4

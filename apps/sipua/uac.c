@@ -161,6 +161,20 @@ static void invite_2xx(struct call *c, struct sip_msg *m)
 	call_answered(c);
 }
 
+/* An SDP answer in a provisional (183 Session Progress, or any reliable
+ * 1xx, RFC 3262 §5): early media, played and recorded before the answer.
+ * The 2xx carries the same answer (RFC 3264 §4: one answer per offer). */
+static void early_media(struct call *c, struct sip_msg *m)
+{
+	struct sip_sdp *s;
+
+	if (c->rsdp || !(s = call_sdp_of(m)))
+		return;
+	call_sdp_remote(c, s);
+	ua_event(c->ua, "EARLY MEDIA %u call=%u", m->scode, c->id);
+	call_media_apply(c, true);
+}
+
 static void invite_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 {
 	struct call *c = arg;
@@ -179,6 +193,7 @@ static void invite_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *ar
 		if (c->state == CALL_CALLING)
 			c->state = CALL_EARLY;
 		ua_event(c->ua, "PROGRESS %u call=%u", m->scode, c->id);
+		early_media(c, m);
 		call_notify_xfer(c, m->scode);
 		if (c->dlg)
 			send_prack(c, m);

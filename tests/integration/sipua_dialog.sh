@@ -10,6 +10,8 @@
 #    and answered by sipua (uac_update.xml);
 #  - glare (RFC 3261 14): sipua refuses a re-INVITE with 491 while its
 #    own is pending, and retries its own after a 491 (uas_glare.xml);
+#  - early media: an SDP answer in a 183 starts the audio before the 200
+#    (uas_early.xml, sipp echoing RTP);
 #  - an INVITE without SDP: sipua offers in the 200 and takes the answer
 #    from the ACK (uac_lateoffer.xml);
 #  - INFO (RFC 6086): sipua sends DTMF as application/dtmf-relay and a
@@ -75,6 +77,15 @@ ua_sipp_uac info2 uac_info.xml "127.0.0.1:$UA_P3"
 ua_sipp_wait info2
 ua_wait b3
 ua_expect b3 0 result=answered 'dtmf_rx=5#'
+# early media: the 183's SDP starts the audio before the answer; sipp
+# echoes it back (-rtp_echo), so sipua receives RTP while it rings
+ua_sipp_uas early uas_early.xml "$UA_P1" -rtp_echo
+ua_start a5 --local-port "$UA_P2" --duration 0.3 call "sip:b@127.0.0.1:$UA_P1"
+ua_wait a5
+ua_sipp_wait early
+ua_expect a5 0 result=answered 'rtp_rx~^[0-9]{2,}$'
+ua_grep a5 "EARLY MEDIA 183" "sipua started early media on the 183's SDP"
+
 # an INVITE without SDP: offer in sipua's 200, answer in sipp's ACK
 ua_start b4 --local-port "$UA_P3" answer
 ua_sipp_uac late uac_lateoffer.xml "127.0.0.1:$UA_P3"

@@ -330,3 +330,17 @@ scen("uac_lateoffer", """
       CSeq: 1 ACK
 """ + sdp()),
 ] + bye_uac, ["o"])
+
+# --- early media: an SDP answer in a 183 ---
+scen("uas_early", """
+  uas_early.xml - sipp answers sipua's INVITE with 183 Session Progress
+  carrying the SDP answer (early media, RFC 3264 with RFC 3261 13.2.1),
+  then after 0.8 s the 200; ACK; sipua's BYE. Run with -rtp_echo, so the
+  audio sipua sends during the 183 comes back to it.
+""", [
+    recv("INVITE"),
+    resp(183, "Session Progress", tag=True, body=sdp()),
+    '  <pause milliseconds="800"/>\n',
+    resp(200, "OK", tag=True, body=sdp()),
+    recv("ACK"),
+] + bye_uas)

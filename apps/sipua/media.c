@@ -83,33 +83,36 @@ static void on_rtcp(uv_udp_t *h, ssize_t n, const uv_buf_t *b,
 		m->rtcp_rx++;
 }
 
-/* A free even port with its odd neighbour, tried with plain sockets first
- * so that a libuv handle is bound once. */
-static bool pair_free(const struct sockaddr_storage *a, uint16_t port)
+/* Bind an even port and its odd neighbour (RTP, RTCP) with plain
+ * sockets, so that two processes racing for the same pair cannot both
+ * win; the sockets are then handed to libuv. */
+static bool pair_bind(const struct sockaddr_storage *a, uint16_t port, int fds[2])
 {
 	struct sockaddr_storage t = *a;
-	bool ok = true;
-	int fds[2] = { -1, -1 };
+	socklen_t len = t.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+		sizeof(struct sockaddr_in);
 
-	for (int i = 0; i < 2 && ok; i++) {
+	fds[0] = fds[1] = -1;
+	for (int i = 0; i < 2; i++) {
 		if (t.ss_family == AF_INET6)
 			((struct sockaddr_in6 *)&t)->sin6_port = htons((uint16_t)(port + i));
 		else
 			((struct sockaddr_in *)&t)->sin_port = htons((uint16_t)(port + i));
-		fds[i] = socket(t.ss_family, SOCK_DGRAM, 0);
-		ok = fds[i] >= 0 && bind(fds[i], (struct sockaddr *)&t,
-			t.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-			sizeof(struct sockaddr_in)) == 0;
+		fds[i] = socket(t.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&t, len)) {
+			for (int j = 0; j <= i; j++)
+				if (fds[j] >= 0)
+					close(fds[j]);
+			return false;
+		}
 	}
-	for (int i = 0; i < 2; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	return ok;
+	return true;
 }
 
 static int bind_pair(struct media *m, const char *ip)
 {
 	struct sockaddr_storage a;
+	int fds[2];
 
 	memset(&a, 0, sizeof(a));
 	if (uv_ip4_addr(ip, 0, (struct sockaddr_in *)&a) &&
@@ -118,20 +121,17 @@ static int bind_pair(struct media *m, const char *ip)
 	for (unsigned tries = 0; tries < 100; tries++) {
 		uint16_t port = (uint16_t)(16384 + 2 * (rand() % 8000));
 
-		if (!pair_free(&a, port))
+		if (!pair_bind(&a, port, fds))
 			continue;
-		if (a.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&a)->sin6_port = htons(port);
-		else
-			((struct sockaddr_in *)&a)->sin_port = htons(port);
-		if (uv_udp_bind(&m->rtp, (struct sockaddr *)&a, 0))
-			return EADDRINUSE;
-		if (a.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&a)->sin6_port = htons((uint16_t)(port + 1));
-		else
-			((struct sockaddr_in *)&a)->sin_port = htons((uint16_t)(port + 1));
-		if (uv_udp_bind(&m->rtcp, (struct sockaddr *)&a, 0))
-			return EADDRINUSE;
+		if (uv_udp_open(&m->rtp, fds[0])) {
+			close(fds[0]);
+			close(fds[1]);
+			return EIO;
+		}
+		if (uv_udp_open(&m->rtcp, fds[1])) {
+			close(fds[1]);
+			return EIO;
+		}
 		m->port = port;
 		return 0;
 	}

@@ -340,34 +340,15 @@ static void on_tick(uv_timer_t *h)
 	}
 }
 
-static const struct sip_sdp_media *audio_of(const struct sip_sdp *s)
+/* The peer's RTP and RTCP addresses from the negotiated stream. */
+static int set_remote(struct media *m, const struct sip_ua_stream *st)
 {
-	for (size_t i = 0; s && i < s->nmedia; i++)
-		if (sip_pl_eqs(s->media[i].type, "audio") && s->media[i].port)
-			return &s->media[i];
-	return NULL;
-}
-
-static bool dir_sends(enum sip_sdp_dir d)
-{
-	return d == SIP_SDP_SENDRECV || d == SIP_SDP_SENDONLY || d == SIP_SDP_DIR_UNSET;
-}
-
-static bool dir_recvs(enum sip_sdp_dir d)
-{
-	return d == SIP_SDP_SENDRECV || d == SIP_SDP_RECVONLY || d == SIP_SDP_DIR_UNSET;
-}
-
-static int set_remote(struct media *m, const struct sip_sdp *r,
-		      const struct sip_sdp_media *rm)
-{
-	const struct sip_sdp_conn *c = sip_sdp_media_conn(r, rm);
 	struct sip_tp_addr a;
 
-	if (!c || sip_tp_addr_ip(&a, c->addr, (uint16_t)rm->port))
+	if (sip_tp_addr_ip(&a, sip_pl_str(st->addr), st->port))
 		return EINVAL;
 	memcpy(&m->raddr, &a.u.ss, a.len);
-	sip_tp_addr_set_port(&a, (uint16_t)(rm->rtcp_port ? rm->rtcp_port : rm->port + 1));
+	sip_tp_addr_set_port(&a, st->rtcp_port);
 	memcpy(&m->rcaddr, &a.u.ss, a.len);
 	m->have_remote = !sip_tp_addr_is_any(&a);
 	return 0;
@@ -376,31 +357,20 @@ static int set_remote(struct media *m, const struct sip_sdp *r,
 int media_apply(struct media *m, const struct sip_sdp *l, const struct sip_sdp *r,
 		bool local_is_offer)
 {
-	const struct sip_sdp_media *lm = audio_of(l), *rm = audio_of(r);
-	const struct sip_sdp_media *am = local_is_offer ? rm : lm;
+	struct sip_ua_stream st;
 	struct ua *ua = m->ua;
 	int err;
 
-	if (!lm || !rm)
-		return ENOENT;
-	if ((err = set_remote(m, r, rm)))
+	if ((err = sip_ua_stream(&st, l, r, local_is_offer)))
 		return err;
-	m->send = dir_sends(sip_sdp_media_dir(l, lm)) && dir_recvs(sip_sdp_media_dir(r, rm));
-	m->recv = dir_recvs(sip_sdp_media_dir(l, lm)) && dir_sends(sip_sdp_media_dir(r, rm));
+	if ((err = set_remote(m, &st)))
+		return err;
+	m->send = st.send;
+	m->recv = st.recv;
 	if (m->pt >= 0)
 		return 0;       /* codecs fixed by the first exchange */
-	for (size_t i = 0; i < am->nfmt; i++) {
-		const struct sip_sdp_fmt *f = &am->fmt[i];
-
-		if (sip_pl_caseeqs(f->name, "telephone-event")) {
-			if (m->dtmf_pt < 0)
-				m->dtmf_pt = f->pt;
-		} else if (m->pt < 0 && (f->pt == SIP_G711_PT_PCMU || f->pt == SIP_G711_PT_PCMA)) {
-			m->pt = f->pt;
-		}
-	}
-	if (m->pt < 0)
-		return EPROTONOSUPPORT;
+	m->pt = st.pt;
+	m->dtmf_pt = st.dtmf_pt;
 	m->start_ms = ua_now(ua);
 	m->last_sr = m->start_ms;
 	struct sip_pacer_cfg pc = {

@@ -3,7 +3,8 @@
  * B2BUA: session-timer negotiation (RFC 4028 §7-§10), message/sipfrag
  * status lines of REFER progress (RFC 3515 §2.4.5, RFC 3420) and
  * application/dtmf-relay bodies of INFO (the legacy usage RFC 6086 §2
- * keeps working).
+ * keeps working), and the audio stream an offer/answer exchange yields
+ * (RFC 3264).
  */
 #ifndef SIP_UA_H
 #define SIP_UA_H
@@ -13,6 +14,7 @@
 
 #include "sip/buf.h"
 #include "sip/pl.h"
+#include "sip/sdp.h"
 #include "sip/session.h"
 
 struct sip_msg;
@@ -88,6 +90,33 @@ uint64_t sip_st_refresh_ms(uint32_t se);
  * interval - min(32, interval/3) seconds (ms).
  */
 uint64_t sip_st_expire_ms(uint32_t se);
+
+/* ---- the audio stream of an offer/answer exchange (stream.c) ---- */
+
+/* What a completed exchange gives one side for its first audio stream. */
+struct sip_ua_stream {
+	int pt;                  /* PCMU (0) or PCMA (8): the answer's first, -1 */
+	int dtmf_pt;             /* telephone-event payload type, -1 when none */
+	char addr[64];           /* the peer's connection address (c=) */
+	uint16_t port;           /* the peer's RTP port */
+	uint16_t rtcp_port;      /* a=rtcp (RFC 3605), else port + 1 */
+	bool send;               /* we may send: our side sends, theirs receives */
+	bool recv;               /* we receive: our side receives, theirs sends */
+};
+
+/**
+ * The first active audio stream of @p local and @p remote, one the offer
+ * and the other the answer (@p local_is_offer). The codec and the
+ * telephone-event number are read from the answer (RFC 3264 §6.1: the
+ * answerer's formats are what both will use). Directions combine both
+ * sides (§6.1, §8.4: a sendonly offer answered recvonly means only the
+ * offerer sends; inactive stops both); an RFC 2543 hold (c= 0.0.0.0 or
+ * ::) means we do not send. Returns 0; ENOENT when either side has no
+ * active audio stream or no c= for it; EPROTONOSUPPORT when the answer
+ * has no G.711 format.
+ */
+int sip_ua_stream(struct sip_ua_stream *out, const struct sip_sdp *local,
+		  const struct sip_sdp *remote, bool local_is_offer);
 
 /* ---- message/sipfrag (body.c) ---- */
 

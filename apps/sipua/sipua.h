@@ -265,15 +265,27 @@ struct media {
 	void *digit_arg;
 };
 
+/**
+ * Bind an RTP/RTCP port pair on our address and start receiving. @p m is
+ * zeroed first (set digit_h after). 0, EINVAL, EADDRINUSE (no free pair
+ * in 100 tries), EIO.
+ */
 int media_open(struct media *m, struct ua *ua);
-/** Apply a negotiated session: local SDP @p l, remote SDP @p r. */
+/**
+ * Apply a negotiated exchange (local SDP @p l, remote @p r; which was the
+ * offer): peer address and directions every time; codec, pacer (the
+ * --play file or silence), receiver and recording on the first one.
+ * Returns 0 or the error of sip_ua_stream(), the WAV file, the pacer.
+ */
 int media_apply(struct media *m, const struct sip_sdp *l, const struct sip_sdp *r,
 		bool local_is_offer);
+/** Queue RFC 4733 digits (sent 100 ms each, 60 ms apart, in the audio's slots). */
 void media_dtmf(struct media *m, const char *digits);
 /** True when the file (if any) was sent and no DTMF is waiting. */
 bool media_idle(const struct media *m);
 /** Send the RTCP BYE (RFC 3550 §6.6) now, once: we are leaving. */
 void media_bye(struct media *m);
+/** RTCP BYE if not sent, close the sockets and files (idempotent). */
 void media_close(struct media *m);
 
 /* ---- calls (call.c) ---- */
@@ -352,13 +364,20 @@ void call_request(struct call *c, struct sip_txn *st, struct sip_msg *req);
 void call_ack(struct call *c, struct sip_msg *ack);
 /** CANCEL matched @p c's INVITE. */
 void call_cancelled(struct call *c);
-/** Commands. */
+/** Hang up: CANCEL while ringing (once a provisional came), 603 to an
+ *  unanswered incoming call, BYE when up. */
 void call_hangup(struct call *c);
+/** re-INVITE offering @p dir (SENDONLY/INACTIVE hold, SENDRECV resume). */
 void call_hold(struct call *c, enum sip_sdp_dir dir);
+/** DTMF as RFC 4733 events, or INFO dtmf-relay with --dtmf-info. */
 void call_dtmf(struct call *c, const char *digits);
+/** INFO with a text/plain body. */
 void call_info(struct call *c, const char *text);
+/** REFER to @p uri (blind transfer); BYE once the NOTIFY says 2xx. */
 void call_transfer(struct call *c, const char *uri);
+/** UPDATE with a new offer (RFC 3311). */
 void call_update(struct call *c);
+/** Free a call whose media is closed (at exit). */
 void call_free(struct call *c);
 /** The summary line of @p c. */
 void call_summary(struct call *c, FILE *f);

@@ -380,7 +380,7 @@ int media_apply(struct media *m, const struct sip_sdp *l, const struct sip_sdp *
 	if (ua->o->play) {
 		const char *why = NULL;
 
-		err = sip_wav_open(&m->wav, ua->o->play, &why);
+		err = sip_wav_open_convert(&m->wav, ua->o->play, &why);
 		if (err) {
 			ua_event(ua, "ERROR --play %s: %s", ua->o->play, why ? why : strerror(err));
 			return err;

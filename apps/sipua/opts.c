@@ -397,12 +397,12 @@ int ua_opts_parse(struct ua_opts *o, int argc, char **argv)
 	if (o->play) {
 		struct sip_wav_reader r;
 		const char *why = NULL;
-		int e = sip_wav_open(&r, o->play, &why);
+		int e = sip_wav_open_convert(&r, o->play, &why);
 
 		if (e) {
 			fprintf(stderr, "sipua: --play %s: %s%s\n", o->play,
 				why ? why : strerror(e), e == ENOTSUP ?
-				" (convert: sox IN -r 8000 -c 1 -b 16 OUT.wav)" : "");
+				" (16-bit PCM needed: sox IN -b 16 OUT.wav)" : "");
 			return UA_EXIT_USAGE;
 		}
 		sip_wav_close(&r);

@@ -9,7 +9,8 @@
 #  - B reported DTMF 1, 2, 3, 4, # as they came, and dtmf_rx=1234#;
 #  - B's recording (sox): duration within 10% of the sent audio, RMS
 #    amplitude well above silence (> 0.01, the speech is ~0.08).
-# Then the same call with PCMA preferred by both, over TCP, and over
+# Then the same call with PCMA preferred by both (A playing a 44.1 kHz
+# stereo copy, converted by sipua while reading), over TCP, and over
 # IPv6 (::1) when the host has it.
 # timeout: 60
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +31,7 @@ run_call() {
 	shift
 	ua_start "b$n" --local-port "$UA_P1" --record "$IT_DIR/rec$n.wav" "$@" answer
 	sleep 0.3
-	ua_start "a$n" --local-port "$UA_P2" --play "$IT_DIR/send.wav" --dtmf '1234#' \
+	ua_start "a$n" --local-port "$UA_P2" --play "${PLAY:-$IT_DIR/send.wav}" --dtmf '1234#' \
 		--dtmf-delay 0.3 "$@" call "sip:b@${UA_HOST:-127.0.0.1}:$UA_P1"
 	ua_wait "a$n"
 	ua_wait "b$n"
@@ -56,7 +57,9 @@ run_call() {
 }
 
 want_pt=0 run_call 1
-want_pt=8 run_call 2 --pcma
+# the second call plays a 44.1 kHz stereo copy: sipua converts it
+sox "$IT_DIR/speech.wav" -r 44100 -c 2 -b 16 "$IT_DIR/stereo.wav" || it_die "sox failed"
+PLAY="$IT_DIR/stereo.wav" want_pt=8 run_call 2 --pcma
 want_pt=0 run_call 3 --transport tcp --trace
 if grep -q "^Via: SIP/2.0/TCP " "$IT_DIR/a3.err" && grep -q "^Via: SIP/2.0/TCP " "$IT_DIR/b3.err"; then
 	it_pass "the third call's signalling went over TCP"

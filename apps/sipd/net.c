@@ -263,6 +263,10 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 		sip_msg_free(m);
 		return;
 	}
+	if (sipd_proxy_stateless_request(sd, m, src)) {
+		sip_msg_free(m);
+		return;
+	}
 	if (stx_prepare(sd, src)) {
 		sd->stats.dropped++;
 		sip_msg_free(m);

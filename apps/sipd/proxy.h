@@ -19,14 +19,16 @@
  *      proxy.auth on: Proxy-Authorization checked (digest, auth.*)
  *                                                        407 + Proxy-
  *      Authenticate, 403 for a blocked source, 400 for a bad header
- *   5. the dial plan, when one is configured (dialplan.h): a refused
- *      caller 403; a user to the location service; a URI forwarded; a
- *      redirect 3xx; a gateway group tried in order with failover (all
- *      down: 503); no rule: on to 6
+ *   5. for one of our domains, the dial plan when one is configured
+ *      (dialplan.h): a refused caller 403; a user to the location
+ *      service; a URI forwarded; a redirect 3xx; a gateway group tried
+ *      in order with failover (all down: 503); no rule: on to 6
  *   6. one of our domains: proxy.redirect_domains answered 302/301 with
  *      every contact and its q-value; else the contacts of the location
  *      service forked (proxy.fork: parallel, or sequential by q-value
- *      with proxy.branch_timeout_ms per group); none registered 480
+ *      with proxy.branch_timeout_ms per group; a contact with a Path is
+ *      reached through it, an RFC 5626 registration (instance, reg-id)
+ *      over its flow); none registered 480
  *   7. another domain: forwarded to the Request-URI host (an IP literal,
  *      or a name resolved by uv_getaddrinfo off the loop; no NAPTR/SRV
  *      yet); unresolvable 503
@@ -34,7 +36,8 @@
  * The forwarded request gets Record-Route when proxy.record_route (two
  * when transport or interface changes, RFC 5658). ACKs for 2xx and
  * responses that match no client transaction but carry our Via on top
- * are forwarded statelessly (§16.11). A CANCEL of a proxied INVITE is
+ * are forwarded statelessly (§16.11), and so are requests for other
+ * domains with proxy.stateless (sipd_proxy_stateless_request()). A CANCEL of a proxied INVITE is
  * answered 200 and CANCELs every branch (§16.10).
  */
 #ifndef SIPD_PROXY_H
@@ -76,11 +79,23 @@ bool sipd_proxy_cancel(struct sipd *sd, struct sip_txn *ist);
 
 /**
  * An ACK no transaction took (the ACK for a 2xx): forward it
- * statelessly when it is not for sipd itself. Returns true when sent.
- * @p m is borrowed.
+ * statelessly when it is not for sipd itself; a next hop named by host
+ * is resolved first (the ACK copied meanwhile). Returns true when sent
+ * or on its way. @p m is borrowed.
  */
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src);
+
+/**
+ * proxy.stateless (§16.11): forward request @p m without a transaction
+ * when it is bound for another domain (or a Route not ours) at an IP
+ * literal, and is neither malformed, out of hops, looping, carrying
+ * Proxy-Require nor from one of our users who must authenticate (those
+ * take the stateful path). Called before the transaction layer sees
+ * @p m (borrowed). Returns true when it was sent.
+ */
+bool sipd_proxy_stateless_request(struct sipd *sd, struct sip_msg *m,
+				  const struct sip_tp_peer *src);
 
 /**
  * A response no client transaction took (a 2xx retransmitted after the

@@ -26,15 +26,17 @@ px_register() {
 		it_die "REGISTER $1 -> $2 got '$out', want 200"
 }
 
-# px_uas NAME SCENARIO TRANSPORT PORT [SIPP ARGS...]: a sipp UAS
-# listening on 127.0.0.1:PORT for one call, in the background; its PID
-# in PX_PID (also recorded for the cleanup).
+# px_uas NAME SCENARIO TRANSPORT PORT [SIPP ARGS...]: a sipp (a UAS, or
+# a UAC when the arguments end with the remote address) on
+# 127.0.0.1:PORT for one call, in the background; its PID in PX_PID
+# (also recorded for the cleanup). SCENARIO: a file of sipp/ or a path.
 px_uas() {
 	local name=$1 sf=$2 tr=$3 port=$4 cport mport
 	shift 4
 	read -r cport mport <<<"$(px_ports 2)"
 	rm -f "$IT_DIR/$name".*
-	timeout -k 3 40 sipp -sf "$IT_SRC/sipp/$sf" -t "$tr" \
+	case $sf in /*) ;; *) sf=$IT_SRC/sipp/$sf ;; esac
+	timeout -k 3 40 sipp -sf "$sf" -t "$tr" \
 		-i 127.0.0.1 -mi 127.0.0.1 -ci 127.0.0.1 -p "$port" -cp "$cport" \
 		-mp "$mport" -m 1 -timeout 30s -timeout_error -nostdin \
 		-trace_msg -message_file "$IT_DIR/$name.msg" \

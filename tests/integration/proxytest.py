@@ -42,7 +42,7 @@ def invite(port, ruri, extra=(), method="INVITE", wait=2.0):
     lines = [
         "%s %s SIP/2.0" % (method, ruri),
         "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport" % (u.port, branch("i")),
-        "From: <sip:itest@127.0.0.1:%d>;tag=%s" % (u.port, tag),
+        "From: <sip:itest@client.invalid>;tag=%s" % tag,
         "To: <%s>" % ruri,
         "Call-ID: inv-%s@itest" % tag,
         "CSeq: 1 %s" % method,

@@ -1,6 +1,7 @@
 /*
  * wav.h - RIFF/WAVE files of 16-bit PCM, mono, 8 kHz: the audio sipua
- * sends and records. (RIFF: Microsoft "Multimedia Programming Interface
+ * sends and records (other rates and channel counts of 16-bit PCM are
+ * converted on reading with sip_wav_open_convert()). (RIFF: Microsoft "Multimedia Programming Interface
  * and Data Specifications 1.0"; WAVE fmt chunk, WAVE_FORMAT_PCM.)
  */
 #ifndef SIP_WAV_H
@@ -22,6 +23,13 @@ struct sip_wav_reader {
 	FILE *f;                     /* owned, closed by sip_wav_close() */
 	uint32_t data_len;           /* data chunk size in bytes */
 	uint32_t left;               /* bytes of it not yet read */
+	/* sip_wav_open_convert() only: the file's format, and how far the
+	 * conversion to 8 kHz mono got */
+	int convert;                 /* 0 for sip_wav_open() */
+	uint32_t rate;               /* the file's sample rate */
+	uint16_t channels;           /* the file's channels */
+	uint64_t in_frames;          /* source frames consumed */
+	uint64_t out_frames;         /* 8 kHz samples produced */
 };
 
 /**
@@ -33,6 +41,17 @@ struct sip_wav_reader {
  * *r is written only on success.
  */
 int sip_wav_open(struct sip_wav_reader *r, const char *path, const char **whyp);
+
+/**
+ * As sip_wav_open() for any 16-bit PCM file of 1 to 8 channels at 8000 to
+ * 192000 Hz: reads then deliver 8 kHz mono, channels averaged and higher
+ * rates decimated by averaging the source frames of each 125 µs output
+ * period (a box filter, crude but enough against aliasing for speech).
+ * Returns as sip_wav_open(); ENOTSUP for another sample size, a rate
+ * below 8000 Hz or more than 8 channels.
+ */
+int sip_wav_open_convert(struct sip_wav_reader *r, const char *path,
+			 const char **whyp);
 
 /**
  * Read up to @p n samples into @p buf; *gotp gets the count, 0 at the end

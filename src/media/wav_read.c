@@ -1,7 +1,9 @@
 /*
  * wav_read.c - reading RIFF/WAVE 16-bit PCM mono 8 kHz: the RIFF header,
  * the "fmt " chunk (WAVE_FORMAT_PCM, or WAVE_FORMAT_EXTENSIBLE with a PCM
- * sub-format) and the "data" chunk; any other chunk is skipped.
+ * sub-format) and the "data" chunk; any other chunk is skipped. With
+ * sip_wav_open_convert(), 16-bit PCM of other rates and channel counts is
+ * averaged down to 8 kHz mono while reading.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,10 +19,18 @@ enum {
 	FMT_MAX = 64,                /* larger fmt chunks are malformed */
 };
 
+enum {
+	CONV_RATE_MAX = 192000,
+	CONV_CHANNELS_MAX = 8,
+};
+
 struct open_state {
 	FILE *f;
 	const char *why;
 	int fmt_seen;
+	int convert;                 /* accept other rates and channels */
+	uint32_t rate;
+	uint16_t channels;
 };
 
 static int fail(struct open_state *st, int err, const char *why)
@@ -42,14 +52,23 @@ static int check_fmt(struct open_state *st, const uint8_t *b, uint32_t size)
 		tag = le16(b + 24);  /* first two bytes of the sub-format GUID */
 	if (tag != FMT_PCM)
 		return fail(st, ENOTSUP, "not PCM (compressed WAV format)");
-	if (le16(b + 2) != SIP_WAV_CHANNELS)
+	uint16_t ch = le16(b + 2);
+	uint32_t rate = le32(b + 4);
+
+	if (!st->convert && ch != SIP_WAV_CHANNELS)
 		return fail(st, ENOTSUP, "not mono");
-	if (le32(b + 4) != SIP_WAV_RATE)
+	if (!st->convert && rate != SIP_WAV_RATE)
 		return fail(st, ENOTSUP, "sample rate is not 8000 Hz");
+	if (ch < 1 || ch > CONV_CHANNELS_MAX)
+		return fail(st, ENOTSUP, "more than 8 channels");
+	if (rate < SIP_WAV_RATE || rate > CONV_RATE_MAX)
+		return fail(st, ENOTSUP, "sample rate outside 8000-192000 Hz");
 	if (le16(b + 14) != SIP_WAV_BITS)
 		return fail(st, ENOTSUP, "not 16 bits per sample");
-	if (le16(b + 12) != 2 || le32(b + 8) != 2 * SIP_WAV_RATE)
+	if (le16(b + 12) != 2 * ch || le32(b + 8) != 2 * ch * rate)
 		return fail(st, EBADMSG, "inconsistent block align/byte rate");
+	st->rate = rate;
+	st->channels = ch;
 	return 0;
 }
 
@@ -107,9 +126,10 @@ static int find_data(struct open_state *st, uint32_t *lenp)
 	return 0;
 }
 
-int sip_wav_open(struct sip_wav_reader *r, const char *path, const char **whyp)
+static int open_file(struct sip_wav_reader *r, const char *path,
+		     const char **whyp, int convert)
 {
-	struct open_state st = { NULL, NULL, 0 };
+	struct open_state st = { NULL, NULL, 0, convert, 0, 0 };
 	uint8_t h[12];
 	uint32_t len = 0;
 	int err;
@@ -128,9 +148,74 @@ int sip_wav_open(struct sip_wav_reader *r, const char *path, const char **whyp)
 			*whyp = st.why;
 		return err;
 	}
-	r->f = st.f;
-	r->data_len = len;
-	r->left = len;
+	*r = (struct sip_wav_reader){
+		.f = st.f, .data_len = len, .left = len, .convert = convert,
+		.rate = st.rate, .channels = st.channels,
+	};
+	return 0;
+}
+
+int sip_wav_open(struct sip_wav_reader *r, const char *path, const char **whyp)
+{
+	return open_file(r, path, whyp, 0);
+}
+
+int sip_wav_open_convert(struct sip_wav_reader *r, const char *path,
+			 const char **whyp)
+{
+	return open_file(r, path, whyp, 1);
+}
+
+/* One source frame, its channels averaged. ENODATA at the end. */
+static int read_frame(struct sip_wav_reader *r, int32_t *mono)
+{
+	uint8_t b[2 * CONV_CHANNELS_MAX];
+	size_t block = 2u * r->channels;
+	int32_t sum = 0;
+
+	if (r->left < block)
+		return ENODATA;
+	if (fread(b, block, 1, r->f) != 1) {
+		r->left = 0;
+		return ferror(r->f) ? EIO : ENODATA;
+	}
+	r->left -= (uint32_t)block;
+	for (size_t c = 0; c < r->channels; c++)
+		sum += (int16_t)le16(b + 2 * c);
+	*mono = sum / (int32_t)r->channels;
+	return 0;
+}
+
+/* Output sample k averages the source frames i with
+ * k * rate <= i * 8000 < (k + 1) * rate. */
+static int read_convert(struct sip_wav_reader *r, int16_t *buf, size_t n,
+			size_t *gotp)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		uint64_t edge = (r->out_frames + 1) * r->rate;
+		int64_t sum = 0;
+		int32_t v;
+		unsigned cnt = 0;
+		int err = 0;
+
+		while (r->in_frames * SIP_WAV_RATE < edge &&
+		       !(err = read_frame(r, &v))) {
+			sum += v;
+			cnt++;
+			r->in_frames++;
+		}
+		if (err == EIO)
+			return EIO;
+		if (!cnt)
+			break;
+		buf[got++] = (int16_t)(sum / cnt);
+		r->out_frames++;
+		if (err)
+			break;
+	}
+	*gotp = got;
 	return 0;
 }
 
@@ -140,6 +225,8 @@ int sip_wav_read(struct sip_wav_reader *r, int16_t *buf, size_t n,
 	uint8_t b[512];
 	size_t got = 0, want, k, i;
 
+	if (r->convert)
+		return read_convert(r, buf, n, gotp);
 	while (got < n && r->left >= 2) {
 		want = n - got;
 		if (want > sizeof b / 2)

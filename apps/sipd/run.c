@@ -7,7 +7,8 @@
  * the transaction stack (T1, T2, T4 from the configuration; its send
  * hook is the transport, the transport's late errors go back to it, its
  * requests to the core), the listeners, the signal handlers. Any failure
- * is logged and ends the run.
+ * is logged and ends the run. Last, the management side (mgmt.h): loop
+ * latency probe, HEP export, HTTP API.
  *
  * Signals: SIGTERM and SIGINT begin the graceful stop of drain.h (a
  * second one stops at once); SIGHUP reloads the configuration
@@ -32,6 +33,7 @@
 
 #include "core.h"
 #include "drain.h"
+#include "mgmt.h"
 #include "net.h"
 #include "register.h"
 #include "reload.h"
@@ -155,6 +157,8 @@ static int start(struct sipd *sd)
 		what = "interface addresses";
 	else if ((err = start_signals(sd)))
 		what = "signals";
+	else if ((err = sipd_mgmt_start(sd)))
+		return err;
 	if (err)
 		sipd_log(&sd->log, SIPD_LOG_ERROR, "cannot start", "step", what,
 			 "error", strerror(err), NULL);
@@ -181,6 +185,8 @@ static void teardown(struct sipd *sd)
 	close_handles(sd);
 	/* before the transactions: pending REGISTERs still answer on them */
 	sipd_register_stop(sd);
+	/* after the store: its cancelled operations still answer HTTP */
+	sipd_mgmt_stop(sd);
 	sd->txn = sip_mem_deref(sd->txn);
 	sipd_net_release_all(sd);
 	sd->tp = sip_mem_deref(sd->tp);

@@ -23,6 +23,7 @@
 
 #include <uv.h>
 
+#include "sip/hdr.h"
 #include "sip/transport.h"
 
 #include "clock.h"
@@ -36,6 +37,7 @@ struct sip_store;
 struct sip_txn_stack;
 struct sipd_stx;
 struct sipd_trace;
+struct sipd_mgmt;
 
 /** Counters of the daemon, beside sip_tp_stats() and sip_txn_stack_stats(). */
 struct sipd_stats {
@@ -52,6 +54,11 @@ struct sipd_stats {
 	uint64_t dropped;          /* requests not answered: out of memory,
 	                              no usable Via, no route back */
 	uint64_t send_errors;      /* sends the transport refused or failed */
+	/* for /metrics (mgmt.c) */
+	uint64_t by_method[SIP_METHOD__COUNT]; /* requests received, per
+	                              enum sip_method (0: other methods) */
+	uint64_t by_code[600];     /* responses sent (retransmissions too),
+	                              [code - 100] */
 };
 
 /** One open listener; its index + 1 is the `iface` of a sip_txn_dest. */
@@ -97,6 +104,9 @@ struct sipd {
 	size_t busy;               /**< transactions that hold the stop */
 
 	struct sipd_stats stats;
+
+	/* HTTP API, metrics, HEP export (mgmt.c); NULL when off. */
+	struct sipd_mgmt *mgmt;
 };
 
 /**

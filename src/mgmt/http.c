@@ -501,10 +501,11 @@ static int make_daemon(struct sip_http *h)
 		return EINVAL;
 	if (a.u.sa.sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* the logger first, so that MHD reports everything through it */
 	h->d = MHD_start_daemon(flags, h->conf.port, NULL, NULL, on_access, h,
+				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 				MHD_OPTION_SOCK_ADDR, &a.u.sa,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 				MHD_OPTION_CONNECTION_LIMIT, h->conf.max_conns,
 				MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)CONN_TIMEOUT_S,

@@ -1,0 +1,88 @@
+#!/bin/bash
+# mgmt_access.sh SIPD - who the HTTP API serves (API.md "Access").
+#
+# 1. With http.token: no Authorization, a wrong token, a token of another
+#    length, another scheme all get 401 with "WWW-Authenticate: Bearer"
+#    and a JSON error, on every kind of endpoint (API, /metrics, page);
+#    the right token gets 200.
+# 2. Without a token, only loopback peers are served. All of 127.0.0.0/8
+#    (and ::1) is loopback, and a test may use nothing else, so a peer
+#    that is *not* loopback cannot be made honestly here; the rule's
+#    definition of loopback is unit-tested with non-loopback addresses
+#    (src/mgmt/mgmt_access_test.c). What is tested over real sockets is
+#    the refusal path itself: with `http.allow: [127.0.0.1]` (the same
+#    network rule, narrowed to one address) a client connecting from
+#    127.0.0.2 gets 403 while 127.0.0.1 gets 200; and with the default
+#    rule a client from 127.0.0.2 is served (it is loopback).
+. "$(dirname "$0")/lib.sh"
+it_begin mgmt_access "$@"
+read -r IT_HTTP_PORT <<<"$(python3 "$IT_PY" ports 1)"
+export IT_HTTP_PORT
+
+# ---- 1. bearer token
+it_config 100 500 "store:
+  backend: memory
+http:
+  enabled: true
+  port: $IT_HTTP_PORT
+  token: \"t0k-en.42\""
+it_sipd_start
+it_py >"$IT_DIR/token.out" <<'PY' || it_fail "token: $(cat "$IT_DIR/token.out")"
+import json
+from mgmttest import http, check, done
+for path in ("/api/status", "/api/registrations", "/metrics", "/", "/api/nothing"):
+    for hdrs in ({}, {"Authorization": "Bearer t0k-en.41"}, {"Authorization": "Bearer t0k-en.42x"},
+                 {"Authorization": "Basic dDBrLWVuLjQy"}, {"Authorization": "Bearer"}):
+        st, hd, body = http("GET", path, headers=hdrs)
+        check(st == 401 and hd.get("www-authenticate", "").startswith("Bearer")
+              and "error" in json.loads(body), "%s %r: %d %r" % (path, hdrs, st, hd))
+st, hd, body = http("GET", "/api/status", token="t0k-en.42")
+check(st == 200 and json.loads(body)["version"], "right token: %d" % st)
+st, hd, body = http("GET", "/metrics", token="t0k-en.42")
+check(st == 200, "right token /metrics: %d" % st)
+# with a token the network rule does not apply: 127.0.0.2 is served too
+st, hd, body = http("GET", "/api/status", token="t0k-en.42", source="127.0.0.2")
+check(st == 200, "right token from 127.0.0.2: %d" % st)
+done("token")
+PY
+sed 's/^/  | /' "$IT_DIR/token.out"
+it_sipd_stop
+
+# ---- 2. no token: the network rule
+it_config 100 500 "store:
+  backend: memory
+http:
+  enabled: true
+  port: $IT_HTTP_PORT
+  allow: [ 127.0.0.1 ]"
+it_sipd_start
+it_py >"$IT_DIR/allow.out" <<'PY' || it_fail "allow: $(cat "$IT_DIR/allow.out")"
+import json
+from mgmttest import http, check, done
+st, hd, body = http("GET", "/api/status", source="127.0.0.1")
+check(st == 200, "from 127.0.0.1: %d" % st)
+for path in ("/api/status", "/metrics", "/"):
+    st, hd, body = http("GET", path, source="127.0.0.2")
+    check(st == 403 and "error" in json.loads(body), "%s from 127.0.0.2: %d %r" % (path, st, body))
+done("allow")
+PY
+sed 's/^/  | /' "$IT_DIR/allow.out"
+it_sipd_stop
+
+it_config 100 500 "store:
+  backend: memory
+http:
+  enabled: true
+  port: $IT_HTTP_PORT"
+it_sipd_start
+it_py >"$IT_DIR/loop.out" <<'PY' || it_fail "loopback: $(cat "$IT_DIR/loop.out")"
+from mgmttest import http, check, done
+for src in ("127.0.0.1", "127.0.0.2", "127.1.2.3"):
+    st, hd, body = http("GET", "/api/status", source=src)
+    check(st == 200, "default rule, from %s: %d" % (src, st))
+done("loopback")
+PY
+sed 's/^/  | /' "$IT_DIR/loop.out"
+grep -q 'HTTP API.*access="loopback only"\|HTTP API.*loopback only' "$IT_DIR/sipd.err" ||
+	it_fail "sipd did not log the access rule"
+it_end

@@ -54,6 +54,23 @@ static const char *query(void *arg, const char *name)
 	return sip_http_query(arg, name);
 }
 
+/* The message as a JSON string. JSON needs UTF-8; a message that is not
+ * (a Latin-1 display name, garbage) gets '?' for each byte above 0x7f
+ * rather than vanishing from the answer. */
+static json_t *sip_text(const char *p, size_t len)
+{
+	json_t *j = json_stringn(p, len);
+	char *copy;
+
+	if (j || !(copy = malloc(len + 1)))
+		return j;
+	for (size_t i = 0; i < len; i++)
+		copy[i] = (unsigned char)p[i] > 0x7f ? '?' : p[i];
+	j = json_stringn(copy, len);
+	free(copy);
+	return j;
+}
+
 static json_t *entry_json(const struct sipd_trace_entry *e)
 {
 	char t[SIPD_TIME_LEN], local[SIP_TP_ADDRSTRLEN], peer[SIP_TP_ADDRSTRLEN];
@@ -61,12 +78,12 @@ static json_t *entry_json(const struct sipd_trace_entry *e)
 	sipd_time_iso(t, &e->time);
 	sip_tp_addr_fmt(&e->local, local);
 	sip_tp_addr_fmt(&e->peer, peer);
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s%}",
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:o}",
 		"seq", (json_int_t)e->seq, "time", t,
 		"dir", sipd_trace_dir_name(e->dir),
 		"transport", sipd_mgmt_tp_name(e->kind), "local", local,
 		"peer", peer, "bytes", (json_int_t)e->len,
-		"sip", e->bytes, e->len);
+		"sip", sip_text(e->bytes, e->len));
 }
 
 static void answer_json(struct sipd *sd, struct sip_http_req *rq,

@@ -140,6 +140,17 @@ check(last["entries"] == [] and last["next"] == tr["next"], "after=next: nothing
 get_json("/api/trace?since=yesterday", want=400)
 get_json("/api/trace?limit=0", want=400)
 
+# a message that is not UTF-8 (a Latin-1 subject) is still listed
+import siptest
+u = siptest.Udp(siptest.V4)
+raw = siptest.request("OPTIONS", siptest.V4, int(os.environ["IT_PORT"]), "UDP", lport=u.port,
+                      callid="latin1@itest").replace(b"Max-Forwards: 70", b"Subject: Ren\xe9\r\nMax-Forwards: 70")
+u.send(raw, int(os.environ["IT_PORT"]))
+check(u.recv(2.0) is not None, "no answer to the Latin-1 OPTIONS")
+lat = get_json("/api/trace?call_id=latin1@itest")["entries"]
+check(len(lat) == 2 and "Subject: Ren?\r\n" in lat[0]["sip"] and lat[0]["bytes"] == len(raw),
+      "Latin-1 message in the trace: %r" % [x["sip"][:80] for x in lat])
+
 st, hd, body = http("POST", "/api/trace", {"enabled": False})
 check(st == 200 and json.loads(body) == {"enabled": False}, "trace off: %d %r" % (st, body))
 check(get_json("/api/status")["trace"] is False, "status shows trace off")

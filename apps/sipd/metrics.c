@@ -3,6 +3,7 @@
  * format 0.0.4 (src/mgmt/prom.c). Names are fixed by API.md; counters
  * end in _total and only grow while the daemon runs.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,27 +112,95 @@ static void transport(struct sip_buf *b, const struct sipd *sd)
 	    sd->stats.bad_responses);
 }
 
+/* A counter read from a stats struct that may be absent (role off). */
+struct counter {
+	const char *name, *help;
+	size_t offset;             /* of a uint64_t in the struct */
+};
+
+static void counters(struct sip_buf *b, const void *stats,
+		     const struct counter *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		one(b, c[i].name, "counter", c[i].help, stats ?
+		    *(const uint64_t *)((const char *)stats + c[i].offset) : 0);
+}
+
+#define AUTH(f) offsetof(struct sip_auth_stats, f)
+#define REG(f)  offsetof(struct sip_registrar_stats, f)
+#define STORE(f) offsetof(struct sip_store_stats, f)
+#define CORE(f) offsetof(struct sipd_stats, f)
+
+static const struct counter auth_counters[] = {
+	{ "sipd_auth_failures_total",
+	  "Digest authentication failures (wrong response, unknown user)",
+	  AUTH(failures) },
+	{ "sipd_auth_challenges_total", "Responses carrying a digest challenge",
+	  AUTH(challenges) },
+	{ "sipd_auth_successes_total", "Requests authenticated", AUTH(successes) },
+	{ "sipd_auth_stale_total", "Right password with an expired nonce",
+	  AUTH(stale) },
+	{ "sipd_auth_replays_total", "Nonce-counts not above the last one seen",
+	  AUTH(replays) },
+	{ "sipd_auth_blocked_total", "Sources blocked after repeated failures",
+	  AUTH(blocked) },
+	{ "sipd_auth_forbidden_total", "Requests refused from blocked sources",
+	  AUTH(forbidden) },
+};
+
+static const struct counter registrar_counters[] = {
+	{ "sipd_registrar_requests_total",
+	  "REGISTER requests handled by the registrar", REG(requests) },
+	{ "sipd_registrar_ok_total", "REGISTER requests answered 200", REG(ok) },
+	{ "sipd_registrar_rejected_total", "REGISTER requests answered 4xx",
+	  REG(rejected) },
+	{ "sipd_registrar_failed_total", "REGISTER requests answered 5xx",
+	  REG(failed) },
+	{ "sipd_registrar_bindings_added_total", "Bindings created", REG(added) },
+	{ "sipd_registrar_bindings_refreshed_total", "Bindings refreshed",
+	  REG(refreshed) },
+	{ "sipd_registrar_bindings_removed_total", "Bindings removed by request",
+	  REG(removed) },
+};
+
+static const struct counter store_counters[] = {
+	{ "sipd_store_lookups_total", "Binding lookups", STORE(lookups) },
+	{ "sipd_store_commits_total", "SQLite transactions / Redis MULTI-EXEC",
+	  STORE(commits) },
+	{ "sipd_store_write_errors_total", "Failed store writes",
+	  STORE(write_errors) },
+	{ "sipd_store_expired_total", "Bindings removed because they expired",
+	  STORE(swept) },
+};
+
+static const struct counter core_counters[] = {
+	{ "sipd_stray_responses_total",
+	  "Responses matching no client transaction, dropped",
+	  CORE(stray_responses) },
+	{ "sipd_stray_acks_total", "ACKs matching no transaction, dropped",
+	  CORE(stray_acks) },
+	{ "sipd_stateless_responses_total", "Responses sent outside a transaction",
+	  CORE(stateless) },
+	{ "sipd_dropped_requests_total",
+	  "Requests not answered (out of memory, no route back)", CORE(dropped) },
+	{ "sipd_send_errors_total", "Sends refused or failed", CORE(send_errors) },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 static void registrar(struct sip_buf *b, const struct sipd *sd)
 {
-	const struct sip_auth_stats *as = sd->auth ? sip_auth_stats(sd->auth) : NULL;
-	const struct sip_registrar_stats *rs =
-		sd->registrar ? sip_registrar_stats(sd->registrar) : NULL;
-
 	one(b, "sipd_registrations", "gauge", "Registration bindings held",
 	    sd->store ? sip_store_stats(sd->store)->bindings : 0);
 	one(b, "sipd_users", "gauge", "Users in the store index",
 	    sd->store ? sip_store_stats(sd->store)->users : 0);
-	one(b, "sipd_auth_failures_total", "counter",
-	    "Digest authentication failures (wrong response, unknown user)",
-	    as ? as->failures : 0);
-	one(b, "sipd_auth_challenges_total", "counter",
-	    "Responses carrying a digest challenge", as ? as->challenges : 0);
-	one(b, "sipd_auth_successes_total", "counter",
-	    "Requests authenticated", as ? as->successes : 0);
-	one(b, "sipd_registrar_requests_total", "counter",
-	    "REGISTER requests handled by the registrar", rs ? rs->requests : 0);
-	one(b, "sipd_registrar_rejected_total", "counter",
-	    "REGISTER requests the registrar answered 4xx", rs ? rs->rejected : 0);
+	counters(b, sd->auth ? sip_auth_stats(sd->auth) : NULL, auth_counters,
+		 N(auth_counters));
+	counters(b, sd->registrar ? sip_registrar_stats(sd->registrar) : NULL,
+		 registrar_counters, N(registrar_counters));
+	counters(b, sd->store ? sip_store_stats(sd->store) : NULL,
+		 store_counters, N(store_counters));
+	counters(b, &sd->stats, core_counters, N(core_counters));
 }
 
 void sipd_metrics(struct sipd *sd, struct sip_http_req *rq)

@@ -99,6 +99,10 @@ check(d("sipd_responses_total", code="200") == 4, "200s counted %r" % d("sipd_re
 check(d("sipd_transport_messages_total", transport="udp", dir="in") == 4, "udp in %r" % d("sipd_transport_messages_total", transport="udp", dir="in"))
 check(d("sipd_transport_messages_total", transport="udp", dir="out") == 4, "udp out")
 check(d("sipd_transport_bytes_total", transport="udp", dir="in") > 4 * 200, "udp bytes in")
+for name, want_d in (("sipd_registrar_requests_total", 1), ("sipd_registrar_ok_total", 1),
+                     ("sipd_registrar_bindings_added_total", 1), ("sipd_stateless_responses_total", 3),
+                     ("sipd_auth_failures_total", 0)):
+    check(d(name) == want_d, "%s moved by %r, want %d" % (name, d(name), want_d))
 check(v(b, "sipd_registrations") == 1, "registrations gauge %r" % v(b, "sipd_registrations"))
 check(d("sipd_uptime_seconds") > 1.0, "uptime grew %r" % d("sipd_uptime_seconds"))
 lat = v(b, "sipd_loop_latency_seconds")

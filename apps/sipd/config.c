@@ -12,6 +12,7 @@
 #include "sip/http.h"
 
 #include "config.h"
+#include "config_dialplan.h"
 #include "scalar.h"
 #include "schema.h"
 #include "yamldoc.h"
@@ -29,6 +30,8 @@ _Static_assert(sizeof(enum sipd_log_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_transport) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_store_backend) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_auth_algo) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_fork) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_proxy_auth) == sizeof(int), "enum size");
 
 /* Value names, in the order of their enums in config.h. */
 static const char *const log_levels[] = {
@@ -38,6 +41,8 @@ static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
 static const char *const backends[] = { "sqlite", "memory", "redis", NULL };
 static const char *const auth_algos[] = { "sha-256", "md5", NULL };
+static const char *const forks[] = { "parallel", "sequential", NULL };
+static const char *const proxy_auths[] = { "auto", "on", "off", NULL };
 
 /* HA1 hex lengths: MD5 and SHA-256 (RFC 7616 §3.4.2). */
 #define HA1_MD5_LEN    32
@@ -61,6 +66,8 @@ static int check_http(struct sipd_schema_ctx *ctx, void *obj,
 		      const yaml_node_t *node, int line);
 static int check_hep(struct sipd_schema_ctx *ctx, void *obj,
 		     const yaml_node_t *node, int line);
+static int check_proxy(struct sipd_schema_ctx *ctx, void *obj,
+		       const yaml_node_t *node, int line);
 
 #define SERVER(f) offsetof(struct sipd_config_server, f)
 #define LOG(f)    offsetof(struct sipd_config_log, f)
@@ -76,6 +83,7 @@ static int check_hep(struct sipd_schema_ctx *ctx, void *obj,
 #define USER(f)   offsetof(struct sipd_config_user, f)
 #define HEP(f)    offsetof(struct sipd_config_hep, f)
 #define HTTP(f)   offsetof(struct sipd_config_http, f)
+#define PROXY(f)  offsetof(struct sipd_config_proxy, f)
 
 static const struct sipd_schema_key domain_entry = {
 	.type = SIPD_SCHEMA_HOST,
@@ -313,6 +321,7 @@ static const struct sipd_schema_key user_keys[] = {
 	{ .name = "ha1_sha256", .type = SIPD_SCHEMA_STRING,
 	  .offset = USER(ha1_sha256) },
 	{ .name = "domain", .type = SIPD_SCHEMA_HOST, .offset = USER(domain) },
+	{ .name = "class", .type = SIPD_SCHEMA_STRING, .offset = USER(class_) },
 	{ .name = NULL },
 };
 
@@ -325,6 +334,40 @@ static const struct sipd_schema_map user_map = {
 static const struct sipd_schema_key user_entry = {
 	.type = SIPD_SCHEMA_MAP,
 	.map = &user_map,
+};
+
+static const struct sipd_schema_key proxy_keys[] = {
+	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL, .offset = PROXY(enabled),
+	  .def = "false" },
+	{ .name = "record_route", .type = SIPD_SCHEMA_BOOL,
+	  .offset = PROXY(record_route), .def = "true" },
+	{ .name = "timer_c_ms", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(timer_c_ms), .min = 500, .max = 3600000,
+	  .def = "180000" },
+	{ .name = "fork", .type = SIPD_SCHEMA_ENUM, .offset = PROXY(fork),
+	  .names = forks, .def = "parallel" },
+	{ .name = "branch_timeout_ms", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(branch_timeout_ms), .min = 0, .max = 3600000,
+	  .def = "0" },
+	{ .name = "auth", .type = SIPD_SCHEMA_ENUM, .offset = PROXY(auth),
+	  .names = proxy_auths, .def = "auto" },
+	{ .name = "stateless", .type = SIPD_SCHEMA_BOOL,
+	  .offset = PROXY(stateless), .def = "false" },
+	{ .name = "redirect_domains", .type = SIPD_SCHEMA_LIST,
+	  .offset = PROXY(redirect_domains),
+	  .count_offset = PROXY(redirect_domain_count), .elem = &domain_entry },
+	{ .name = "redirect_code", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(redirect_code), .min = 301, .max = 302, .def = "302" },
+	{ .name = "call_timeout_s", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(call_timeout_s), .min = 10, .max = 86400 * 7,
+	  .def = "7200" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map proxy_map = {
+	.size = sizeof(struct sipd_config_proxy),
+	.keys = proxy_keys,
+	.check = check_proxy,
 };
 
 /* The sections; a new one is a struct in config.h, a table above and a
@@ -355,6 +398,10 @@ static const struct sipd_schema_key config_keys[] = {
 	  .count_offset = CONFIG(user_count), .elem = &user_entry },
 	{ .name = "http", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(http),
 	  .map = &http_map },
+	{ .name = "proxy", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(proxy),
+	  .map = &proxy_map },
+	{ .name = "dialplan", .type = SIPD_SCHEMA_MAP,
+	  .offset = CONFIG(dialplan), .map = &sipd_config_dialplan_map },
 	{ .name = NULL },
 };
 
@@ -381,6 +428,17 @@ const char *sipd_store_backend_name(enum sipd_store_backend b)
 const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
 {
 	return cfg->auth.realm ? cfg->auth.realm : domain;
+}
+
+const char *sipd_config_user_class(const struct sipd_config *cfg,
+				   const char *user)
+{
+	if (!user)
+		return NULL;
+	for (size_t i = 0; i < cfg->user_count; i++)
+		if (!strcmp(cfg->users[i].name, user))
+			return cfg->users[i].class_;
+	return NULL;
 }
 
 /* Line of entry @p i of list @p key in map @p node, else @p line. */
@@ -502,6 +560,30 @@ static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
 					entry_line(ctx, node, "algorithms", i, line),
 					"%s.algorithms[%zu] repeats '%s'",
 					ctx->path, i, auth_algos[a->algorithms[i]]);
+	return 0;
+}
+
+/* A redirect domain named twice is a typo; Timer C shorter than the
+ * sequential ring time would cut every group short. */
+static int check_proxy(struct sipd_schema_ctx *ctx, void *obj,
+		       const yaml_node_t *node, int line)
+{
+	const struct sipd_config_proxy *p = obj;
+
+	for (size_t i = 1; i < p->redirect_domain_count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_host(p->redirect_domains[i], p->redirect_domains[j]))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "redirect_domains", i, line),
+					"%s.redirect_domains[%zu] repeats "
+					"%s.redirect_domains[%zu] '%s'", ctx->path, i,
+					ctx->path, j, p->redirect_domains[j]);
+	if (p->branch_timeout_ms && p->branch_timeout_ms > p->timer_c_ms)
+		return sipd_schema_error(ctx,
+			key_line(ctx, node, "branch_timeout_ms", line),
+			"%s.branch_timeout_ms (%u) must not be greater than "
+			"%s.timer_c_ms (%u)", ctx->path, p->branch_timeout_ms,
+			ctx->path, p->timer_c_ms);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "core.h"
 #include "net.h"
+#include "proxy.h"
 #include "sipd.h"
 #include "trace.h"
 
@@ -224,7 +225,9 @@ static void recv_response(struct sipd *sd, struct sip_msg *m,
 		return;
 	/* §17.1.3: a response matching no client transaction goes to the
 	 * core; only a forwarding role would do anything with it */
-	if (err == SIP_TXN_DECLINED) {
+	if (err == SIP_TXN_DECLINED && sipd_proxy_response(sd, m, src)) {
+		/* §16.11: ours to pass on statelessly */
+	} else if (err == SIP_TXN_DECLINED) {
 		sd->stats.stray_responses++;
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "stray response dropped",
 			 "peer", fmt(&src->remote, peer), NULL);
@@ -261,6 +264,10 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 		sip_msg_free(m);
 		return;
 	}
+	if (sipd_proxy_stateless_request(sd, m, src)) {
+		sip_msg_free(m);
+		return;
+	}
 	if (stx_prepare(sd, src)) {
 		sd->stats.dropped++;
 		sip_msg_free(m);
@@ -275,7 +282,9 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 	}
 	if (!err)
 		return;
-	if (err == SIP_TXN_DECLINED) {
+	if (err == SIP_TXN_DECLINED && sipd_proxy_ack(sd, m, src)) {
+		/* the ACK for a 2xx, routed on (§16.11) */
+	} else if (err == SIP_TXN_DECLINED) {
 		/* §17.2.3: an ACK matching no transaction acknowledges a 2xx;
 		 * no dialog here takes it */
 		sd->stats.stray_acks++;

@@ -9,6 +9,7 @@
 
 #include "sip/transport.h"
 
+#include "dialplan.h"
 #include "register.h"
 #include "reload.h"
 #include "sipd.h"
@@ -306,6 +307,9 @@ int sipd_reload_check(struct sipd *sd, char *err, size_t errlen)
 	/* users[] is live: put again, so changed passwords take effect
 	 * (users removed from the file stay in the store: `sipd user rm`) */
 	if (nc->user_count && !sipd_register_load_users(sd, nc))
+		n++;
+	/* the dial plan is swapped whole, its gateways' health kept */
+	if (sipd_dialplan_reload(sd, nc))
 		n++;
 	if (!n)
 		sipd_log(&sd->log, SIPD_LOG_INFO, "configuration unchanged",

@@ -30,6 +30,8 @@ static json_t *roles(const struct sipd *sd)
 
 	if (sd->cfg->registrar.enabled)
 		json_array_append_new(a, json_string("registrar"));
+	if (sd->cfg->proxy.enabled)
+		json_array_append_new(a, json_string("proxy"));
 	return a;
 }
 

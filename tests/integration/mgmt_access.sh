@@ -85,4 +85,20 @@ PY
 sed 's/^/  | /' "$IT_DIR/loop.out"
 grep -q 'HTTP API.*access="loopback only"\|HTTP API.*loopback only' "$IT_DIR/sipd.err" ||
 	it_fail "sipd did not log the access rule"
+it_sipd_stop
+
+# ---- 3. the API's port taken: sipd does not start (exit 1, logged)
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(20)' "$IT_HTTP_PORT" &
+IT_PIDS+=("$!")
+sleep 0.5
+timeout -k 3 15 "$SIPD" -c "$IT_CFG" >"$IT_DIR/busy.out" 2>"$IT_DIR/busy.err" </dev/null
+rc=$?
+[ "$rc" = 1 ] || it_fail "sipd with its HTTP port taken exited $rc, want 1"
+grep -q "cannot start HTTP API" "$IT_DIR/busy.err" ||
+	it_fail "no 'cannot start HTTP API' in the log: $(tail -2 "$IT_DIR/busy.err")"
+grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$IT_DIR/busy.err" &&
+	it_fail "sanitizer report after the failed start: $(grep -A5 -m1 Sanitizer "$IT_DIR/busy.err")"
 it_end

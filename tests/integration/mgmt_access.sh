@@ -14,6 +14,7 @@
 #    network rule, narrowed to one address) a client connecting from
 #    127.0.0.2 gets 403 while 127.0.0.1 gets 200; and with the default
 #    rule a client from 127.0.0.2 is served (it is loopback).
+# 3. The API's port taken by another socket: sipd exits 1 and says why.
 . "$(dirname "$0")/lib.sh"
 it_begin mgmt_access "$@"
 read -r IT_HTTP_PORT <<<"$(python3 "$IT_PY" ports 1)"

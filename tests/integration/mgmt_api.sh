@@ -6,8 +6,9 @@
 #   listed, fetched by URI and by bare user name, deleted (204, then
 #   404); transactions with the REGISTER's server transaction and its
 #   Call-ID; calls; trace with seq/next/after and the call_id, method,
-#   user, addr and since filters, limit, a bad filter (400); POST trace
-#   off and on; reload (200, then 400 with FILE:LINE for a broken file,
+#   user, addr and since filters, limit, a bad filter (400), a message
+#   that is not UTF-8; POST trace off (nothing recorded) and on (recorded
+#   again, seq continuing); reload (200, then 400 with FILE:LINE for a broken file,
 #   the old configuration kept); 404 and 405 with Allow; the status page.
 # timeout: 120
 . "$(dirname "$0")/lib.sh"
@@ -156,8 +157,18 @@ check(st == 200 and json.loads(body) == {"enabled": False}, "trace off: %d %r" %
 check(get_json("/api/status")["trace"] is False, "status shows trace off")
 st, hd, body = http("POST", "/api/trace", "{}")
 check(st == 400, "trace bad body: %d" % st)
+last = get_json("/api/trace?limit=1")["last"]
+u.send(siptest.request("OPTIONS", siptest.V4, int(os.environ["IT_PORT"]), "UDP", lport=u.port), int(os.environ["IT_PORT"]))
+check(u.recv(2.0) is not None, "no answer to OPTIONS while tracing is off")
+check(get_json("/api/trace?after=%d" % last)["entries"] == [], "recorded while off")
 st, hd, body = http("POST", "/api/trace", {"enabled": True})
 check(st == 200, "trace on: %d" % st)
+u.send(siptest.request("OPTIONS", siptest.V4, int(os.environ["IT_PORT"]), "UDP", lport=u.port,
+                       callid="back-on@itest"), int(os.environ["IT_PORT"]))
+check(u.recv(2.0) is not None, "no answer to OPTIONS after tracing is back on")
+new = get_json("/api/trace?after=%d" % last)["entries"]
+check(len(new) == 2 and "back-on@itest" in new[0]["sip"] and new[0]["seq"] == last + 1,
+      "recorded after POST on: %r" % [(x["seq"], x["sip"][:30]) for x in new])
 
 # ---- reload
 st, hd, body = http("POST", "/api/reload")

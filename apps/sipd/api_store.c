@@ -255,7 +255,14 @@ void sipd_api_registrations(struct sipd *sd, struct sip_http_req *rq,
 	struct op *o;
 	int err;
 
-	if (!have_store(sd, rq) || !(o = op_new(sd, rq)))
+	if (!sd->store) {   /* no registrar, no store: nothing registered */
+		if (aor)
+			sip_http_reply_error(rq, 404, "no registration for this AOR");
+		else
+			sip_http_reply_json(rq, 200, json_pack("{s:[]}", "registrations"));
+		return;
+	}
+	if (!(o = op_new(sd, rq)))
 		return;
 	if (!aor) {
 		err = sip_store_list(sd->store, on_list, o);

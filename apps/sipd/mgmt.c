@@ -281,6 +281,13 @@ static int start_hep(struct sipd *sd, struct sipd_mgmt *m)
 
 /* ---- start, stop ---- */
 
+/* The page's files hold no data: a browser loads them without the
+ * token (it cannot send the header on navigation), the page's script
+ * then sends it with every API call. */
+static const char *const page_paths[] = {
+	"/", "/index.html", "/app.js", "/style.css", NULL,
+};
+
 static int start_http(struct sipd *sd, struct sipd_mgmt *m)
 {
 	const struct sipd_config_http *c = &sd->cfg->http;
@@ -288,6 +295,7 @@ static int start_http(struct sipd *sd, struct sipd_mgmt *m)
 	struct sip_http_conf hc = {
 		.address = c->address, .port = (uint16_t)c->port,
 		.token = c->token, .allow = nets, .nallow = c->allow_count,
+		.public_paths = page_paths,
 		.handler = on_request, .arg = sd, .log = on_http_log, .log_arg = sd,
 	};
 	char where[SIP_TP_ADDRSTRLEN + 16];

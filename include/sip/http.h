@@ -12,7 +12,8 @@
  * Access (checked before the handler runs):
  *   - with a token configured, every request must carry
  *     "Authorization: Bearer <token>": missing or wrong gets 401 with
- *     "WWW-Authenticate: Bearer";
+ *     "WWW-Authenticate: Bearer" (except GETs of conf.public_paths: a
+ *     browser cannot add the header to a page load);
  *   - without a token, only peers in the allowed networks are served
  *     (default: loopback, 127.0.0.0/8 and ::1, IPv4-mapped included);
  *     others get 403.
@@ -50,6 +51,10 @@ struct sip_http_conf {
 	const char *token;         /* NULL or "": no token, network rule */
 	const struct sip_http_net *allow;  /* borrowed during start; NULL:
 	                                      loopback only */
+	const char *const *public_paths;   /* GET paths served without the
+	                                      token (static files holding no
+	                                      data); NULL-terminated, borrowed
+	                                      for the server's life; NULL: none */
 	size_t nallow;
 	size_t max_body;           /* request body limit; 65536 */
 	unsigned max_conns;        /* 64 */

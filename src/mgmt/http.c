@@ -339,12 +339,25 @@ int sip_http_reply_error(struct sip_http_req *rq, unsigned status,
 
 /* ---- MHD callbacks ---- */
 
+static bool is_public(const struct sip_http *h, const struct sip_http_req *rq)
+{
+	if (!h->conf.public_paths || strcmp(rq->method, "GET"))
+		return false;
+	for (const char *const *p = h->conf.public_paths; *p; p++)
+		if (!strcmp(*p, rq->path))
+			return true;
+	return false;
+}
+
 static void dispatch(struct sip_http *h, struct sip_http_req *rq)
 {
 	const char *authz = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
 							MHD_HTTP_HEADER_AUTHORIZATION);
 	unsigned code = sip_http_access(h->token, authz, &rq->peer, h->allow,
 					h->nallow);
+
+	if (code == 401 && is_public(h, rq))
+		code = 0;
 
 	h->stats.requests++;
 	if (code == 401) {

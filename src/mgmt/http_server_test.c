@@ -175,19 +175,27 @@ static void test_now_and_later(void **state)
 
 static void test_token(void **state)
 {
-	struct sip_http_conf c = { .address = "127.0.0.1", .token = "sesame" };
+	static const char *const open_paths[] = { "/sync", NULL };
+	struct sip_http_conf c = { .address = "127.0.0.1", .token = "sesame",
+				   .public_paths = open_paths };
 	struct srv s;
 	const char *r;
 
 	start(&s, &c);
-	r = ask(&s, GET("/sync"));
+	r = ask(&s, GET("/later"));
 	assert_non_null(strstr(r, "HTTP/1.1 401"));
 	assert_non_null(strstr(r, "WWW-Authenticate: Bearer"));
 	assert_false(s.handled);
-	r = ask(&s, "GET /sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\n"
+	r = ask(&s, "GET /later HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\n"
 		    "Connection: close\r\n\r\n");
+	assert_non_null(strstr(r, "HTTP/1.1 202"));
+	/* a public path: GET without the token, not POST */
+	r = ask(&s, GET("/sync"));
 	assert_non_null(strstr(r, "HTTP/1.1 200"));
-	assert_int_equal(sip_http_stats(s.h)->unauthorized, 1);
+	r = ask(&s, "POST /sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+		    "Content-Length: 0\r\n\r\n");
+	assert_non_null(strstr(r, "HTTP/1.1 401"));
+	assert_int_equal(sip_http_stats(s.h)->unauthorized, 2);
 	finish(&s);
 }
 

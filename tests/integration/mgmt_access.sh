@@ -3,8 +3,10 @@
 #
 # 1. With http.token: no Authorization, a wrong token, a token of another
 #    length, another scheme all get 401 with "WWW-Authenticate: Bearer"
-#    and a JSON error, on every kind of endpoint (API, /metrics, page);
-#    the right token gets 200.
+#    and a JSON error, on every kind of endpoint (API, /metrics, pcap);
+#    the right token gets 200. The page's static files load without it
+#    (a browser cannot add the header), and the page given the token in
+#    its URL (#token=...) shows the status in headless Chromium.
 # 2. Without a token, only loopback peers are served. All of 127.0.0.0/8
 #    (and ::1) is loopback, and a test may use nothing else, so a peer
 #    that is *not* loopback cannot be made honestly here; the rule's
@@ -31,7 +33,8 @@ it_sipd_start
 it_py >"$IT_DIR/token.out" <<'PY' || it_fail "token: $(cat "$IT_DIR/token.out")"
 import json
 from mgmttest import http, check, done
-for path in ("/api/status", "/api/registrations", "/metrics", "/", "/api/nothing"):
+for path in ("/api/status", "/api/registrations", "/metrics", "/api/trace.pcap", "/api/nothing",
+             "/nothing"):
     for hdrs in ({}, {"Authorization": "Bearer t0k-en.41"}, {"Authorization": "Bearer t0k-en.42x"},
                  {"Authorization": "Basic dDBrLWVuLjQy"}, {"Authorization": "Bearer"}):
         st, hd, body = http("GET", path, headers=hdrs)
@@ -39,6 +42,13 @@ for path in ("/api/status", "/api/registrations", "/metrics", "/", "/api/nothing
               and "error" in json.loads(body), "%s %r: %d %r" % (path, hdrs, st, hd))
 st, hd, body = http("GET", "/api/status", token="t0k-en.42")
 check(st == 200 and json.loads(body)["version"], "right token: %d" % st)
+# the page's static files hold no data: a browser loads them without the
+# header (its script then sends the token)
+for path in ("/", "/index.html", "/app.js", "/style.css"):
+    st, hd, body = http("GET", path)
+    check(st == 200 and b"sipd" in body, "page file %s without token: %d" % (path, st))
+st, hd, body = http("POST", "/", "x")
+check(st == 401, "POST / without token: %d" % st)
 st, hd, body = http("GET", "/metrics", token="t0k-en.42")
 check(st == 200, "right token /metrics: %d" % st)
 # with a token the network rule does not apply: 127.0.0.2 is served too
@@ -47,6 +57,16 @@ check(st == 200, "right token from 127.0.0.2: %d" % st)
 done("token")
 PY
 sed 's/^/  | /' "$IT_DIR/token.out"
+# the page given the token in its URL fragment shows the server's data
+CHROME=$(command -v chromium || command -v chromium-browser) || it_die "chromium is missing"
+timeout -k 5 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run \
+	--user-data-dir="$IT_DIR/chrome-profile" --virtual-time-budget=4000 \
+	--dump-dom "http://127.0.0.1:$IT_HTTP_PORT/#token=t0k-en.42" \
+	>"$IT_DIR/dom.html" 2>"$IT_DIR/chrome.err" </dev/null
+grep -q '<h1 id="title">sipd 0.1.0</h1>' "$IT_DIR/dom.html" ||
+	it_fail "page with #token did not show the status: $(grep -o '<h1[^<]*<' "$IT_DIR/dom.html")"
+grep -q 'class="error" hidden' "$IT_DIR/dom.html" ||
+	it_fail "page with #token shows an error: $(grep -o 'id="error"[^<]*<' "$IT_DIR/dom.html")"
 it_sipd_stop
 
 # ---- 2. no token: the network rule

@@ -13,6 +13,8 @@ const token = (() => {
 function api(path) {
   const headers = token ? { Authorization: 'Bearer ' + token } : {};
   return fetch(path, { headers }).then(r => {
+    if (r.status === 401)
+      throw new Error('the API needs its token: open this page as ' + location.pathname + '#token=TOKEN');
     if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
     return r.json();
   });

@@ -136,7 +136,8 @@ const struct sip_tp_addr *sip_http_peer(const struct sip_http_req *rq);
 int sip_http_reply(struct sip_http_req *rq, unsigned status, const char *ctype,
 		   const void *body, size_t len);
 
-/** Answer with @p j (its reference is taken, NULL: ENOMEM) as JSON. */
+/** Answer with @p j (its reference is taken) as JSON. NULL (a failed
+ *  json_pack) or a failed dump answers 500 instead and returns ENOMEM. */
 int sip_http_reply_json(struct sip_http_req *rq, unsigned status, json_t *j);
 
 /** Answer {"error": @p text} with @p status. */

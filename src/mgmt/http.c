@@ -315,17 +315,21 @@ int sip_http_reply(struct sip_http_req *rq, unsigned status, const char *ctype,
 	return 0;
 }
 
+/* What a handler gets when its JSON could not be built: an answer all
+ * the same, so that no connection waits for one forever. */
+static const char oom_json[] = "{\"error\":\"out of memory\"}";
+
 int sip_http_reply_json(struct sip_http_req *rq, unsigned status, json_t *j)
 {
-	char *text;
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	int err;
 
-	if (!j)
-		return ENOMEM;
-	text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(j);
-	if (!text)
+	if (!text) {
+		(void)sip_http_reply(rq, 500, "application/json", oom_json,
+				     sizeof(oom_json) - 1);
 		return ENOMEM;
+	}
 	err = sip_http_reply(rq, status, "application/json", text, strlen(text));
 	free(text);
 	return err;

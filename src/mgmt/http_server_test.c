@@ -2,7 +2,8 @@
  * http_server_test.c - the HTTP server on a libuv loop over a real
  * loopback socket (the client is a thread doing blocking I/O): an answer
  * given at once, one given later (the connection suspended, then
- * resumed), bearer token 401 with WWW-Authenticate and 200, the network
+ * resumed), a JSON answer that could not be built (500, not a hang),
+ * bearer token 401 with WWW-Authenticate and 200, the network
  * rule's 403, a body over the limit (413), a POST body handed over, and
  * stopping with a request still unanswered (its late answer dropped with
  * ECANCELED, nothing leaked).
@@ -64,6 +65,9 @@ static void handler(void *arg, struct sip_http_req *rq)
 		uv_timer_start(&s->later, on_later, 30, 0);
 	} else if (!strcmp(path, "/hold")) {
 		s->held = sip_mem_ref(rq);
+	} else if (!strcmp(path, "/nulljson")) {
+		/* a failed json_pack() still answers */
+		assert_int_equal(sip_http_reply_json(rq, 200, NULL), ENOMEM);
 	} else if (!strcmp(path, "/echo")) {
 		assert_string_equal(sip_http_method(rq), "POST");
 		assert_string_equal(sip_http_query(rq, "a"), "b c");
@@ -162,13 +166,16 @@ static void test_now_and_later(void **state)
 	r = ask(&s, GET("/later"));
 	assert_non_null(strstr(r, "HTTP/1.1 202"));
 	assert_non_null(strstr(r, "\r\n\r\nlate"));
+	r = ask(&s, GET("/nulljson"));
+	assert_non_null(strstr(r, "HTTP/1.1 500"));
+	assert_non_null(strstr(r, "{\"error\":\"out of memory\"}"));
 	r = ask(&s, GET("/nothing"));
 	assert_non_null(strstr(r, "HTTP/1.1 404"));
 	assert_non_null(strstr(r, "{\"error\":\"nope\"}"));
 	r = ask(&s, "POST /echo?a=b%20c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
 		    "Content-Length: 7\r\n\r\n{\"x\":1}");
 	assert_non_null(strstr(r, "\r\n\r\n{\"x\":1}"));
-	assert_int_equal(sip_http_stats(s.h)->requests, 4);
+	assert_int_equal(sip_http_stats(s.h)->requests, 5);
 	finish(&s);
 	assert_int_equal(sip_mem_live(), live);
 }

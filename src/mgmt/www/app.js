@@ -74,6 +74,7 @@ function renderCalls(c) {
   fillRows('#calls', c.calls.map(call => el('tr', {},
     el('td', {}, call.call_id), el('td', {}, call.from), el('td', {}, call.to),
     el('td', {}, call.state), el('td', {}, call.started || ''),
+    el('td', {}, call.answered || ''),
     el('td', {}, el('button', { onclick: () => showLadder(call.call_id) }, 'ladder')))));
 }
 

@@ -1,9 +1,10 @@
 #!/bin/bash
 # mgmt_calls.sh SIPD - /api/calls, the calls gauge and the ladder of a
 # real call: a sipp caller calls a sipp callee registered with sipd as a
-# record-routing proxy and stays in the call 3 s. While it is up the API
+# record-routing proxy and stays in the call 6 s. While it is up the API
 # lists it "answered" (Call-ID, From, To, RFC 3339 started/answered),
-# status and /metrics count it; after the BYE it is "ended". The trace of
+# status and /metrics count it, and the page's calls table shows it;
+# after the BYE it is "ended" (while it lingers). The trace of
 # its Call-ID holds INVITE, 180, 200, ACK, BYE and 200 in both legs, and
 # the status page in headless Chromium draws it: an SVG with the caller,
 # sipd and the callee as columns and an arrow per message (screenshot
@@ -16,6 +17,11 @@ command -v sipp >/dev/null || it_die "sipp is missing"
 CHROME=$(command -v chromium || command -v chromium-browser) || it_die "chromium is missing"
 ART_DIR=$(cd "$(dirname "$SIPD")/../.." && pwd)/test-artifacts
 mkdir -p "$ART_DIR" || it_die "cannot create $ART_DIR"
+chrome() {
+	timeout -k 5 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-extensions --hide-scrollbars --user-data-dir="$IT_DIR/chrome-profile" \
+		--virtual-time-budget=5000 "$@" 2>>"$IT_DIR/chrome.err" </dev/null
+}
 read -r IT_HTTP_PORT PU PC <<<"$(px_ports 3)"
 export IT_HTTP_PORT
 px_config "proxy:
@@ -29,7 +35,7 @@ it_sipd_start
 px_register bob "sip:bob@127.0.0.1:$PU"
 px_uas callee proxy_uas.xml u1 "$PU"
 UAS_PID=$PX_PID
-px_uas caller "$IT_SRC/sipp/mgmt_uac_call.xml" u1 "$PC" -s bob -d 3000 "127.0.0.1:$IT_PORT"
+px_uas caller "$IT_SRC/sipp/mgmt_uac_call.xml" u1 "$PC" -s bob -d 6000 "127.0.0.1:$IT_PORT"
 UAC_PID=$PX_PID
 
 it_py >"$IT_DIR/up.out" <<'PY' || it_fail "call up: $(cat "$IT_DIR/up.out")"
@@ -55,6 +61,22 @@ check(b"\nsipd_calls 1\n" in body, "sipd_calls gauge")
 done("call up")
 PY
 sed 's/^/  | /' "$IT_DIR/up.out"
+# the page while the call is up: the calls table lists it answered
+chrome --dump-dom "http://127.0.0.1:$IT_HTTP_PORT/" >"$IT_DIR/dom-up.html" ||
+	it_fail "chromium --dump-dom failed"
+it_py "$IT_DIR/dom-up.html" >"$IT_DIR/dom-up.out" <<'PY' || it_fail "calls table: $(cat "$IT_DIR/dom-up.out")"
+import re, sys
+from mgmttest import check, done
+dom = open(sys.argv[1]).read()
+cid = open("callid").read()
+table = re.search(r'<table id="calls">(.*?)</table>', dom, re.S)
+rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S) if table else []
+cells = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in rows]
+check(any(c[:1] == [cid] and "answered" in c and c[2].startswith("sip:bob@") for c in cells),
+      "calls table during the call: %r" % cells)
+done("calls table")
+PY
+sed 's/^/  | /' "$IT_DIR/dom-up.out"
 px_wait "$UAC_PID" caller
 px_wait "$UAS_PID" callee
 
@@ -73,11 +95,6 @@ sed 's/^/  | /' "$IT_DIR/end.out"
 
 CALLID=$(cat "$IT_DIR/callid" 2>/dev/null)
 URL="http://127.0.0.1:$IT_HTTP_PORT/?call_id=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$CALLID")"
-chrome() {
-	timeout -k 5 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run \
-		--disable-extensions --hide-scrollbars --user-data-dir="$IT_DIR/chrome-profile" \
-		--virtual-time-budget=5000 "$@" 2>>"$IT_DIR/chrome.err" </dev/null
-}
 chrome --dump-dom "$URL" >"$IT_DIR/dom.html" || it_fail "chromium --dump-dom failed"
 it_py "$IT_DIR/dom.html" "$IT_PORT" "$PU" "$PC" >"$IT_DIR/dom.out" <<'PY' || it_fail "ladder: $(cat "$IT_DIR/dom.out")"
 import re, sys
@@ -91,7 +108,6 @@ for want in ("INVITE", "180 Ringing (INVITE)", "200 OK (INVITE)", "ACK", "BYE", 
     check(labels.count(want) >= 2, "label %r %d times: %r" % (want, labels.count(want), labels))
 arrows = len(re.findall(r'<line[^>]*class="arrow', svg))
 check(arrows == len(labels) and arrows >= 12, "arrows %d, labels %d" % (arrows, len(labels)))
-check(re.search(r'<table id="calls">.*ended.*</table>', dom, re.S) is not None, "calls table shows the ended call")
 done("ladder")
 PY
 sed 's/^/  | /' "$IT_DIR/dom.out"

@@ -28,7 +28,7 @@ static const char *const state_names[] = {
 
 struct call {
 	struct sipd_calls *t;
-	char *call_id, *from, *to;
+	char *call_id, *from, *to;   /* in the same block, after the struct */
 	enum call_state state;
 	int64_t started_ms, answered_ms;
 	struct sip_timer expiry;
@@ -88,9 +88,6 @@ static void call_free(struct call *c)
 		t->tail = c->prev;
 	t->n--;
 	sip_timer_cancel(&c->expiry);
-	free(c->call_id);
-	free(c->from);
-	free(c->to);
 	free(c);
 }
 
@@ -108,35 +105,43 @@ static void set_state(struct call *c, enum call_state s, uint64_t expire_ms)
 		sip_timer_start(c->t->ts, &c->expiry, expire_ms, on_expiry, c);
 }
 
-/* The URI of From or To as text. */
-static char *uri_of(struct sip_msg *m, bool from)
+/* The URI of From or To as a slice of @p m (empty when unreadable). */
+static struct sip_pl uri_of(struct sip_msg *m, bool from)
 {
 	const struct sip_addr *a;
 	int err = from ? sip_msg_from(m, &a) : sip_msg_to(m, &a);
 
-	return err ? strdup("") : sip_pl_dup(a->uri_raw);
+	return err ? (struct sip_pl){ "", 0 } : a->uri_raw;
+}
+
+/* @p pl into @p *p as a NUL-terminated string; advances @p *p. */
+static char *put(char **p, struct sip_pl pl)
+{
+	char *s = *p;
+
+	memcpy(s, pl.p, pl.len);
+	s[pl.len] = '\0';
+	*p += pl.len + 1;
+	return s;
 }
 
 static void add(struct sipd_calls *t, struct sip_msg *req, struct sip_pl id)
 {
-	struct call *c = calloc(1, sizeof(*c));
+	struct sip_pl from = uri_of(req, true), to = uri_of(req, false);
+	/* one block: the entry and its three strings (an entry per call at
+	 * thousands of calls a second) */
+	struct call *c = calloc(1, sizeof(*c) + id.len + from.len + to.len + 3);
 	size_t b = hash(id);
+	char *p;
 
-	if (c) {
-		c->call_id = sip_pl_dup(id);
-		c->from = uri_of(req, true);
-		c->to = uri_of(req, false);
-	}
-	if (!c || !c->call_id || !c->from || !c->to) {
-		if (c) {
-			free(c->call_id);
-			free(c->from);
-			free(c->to);
-		}
-		free(c);
+	if (!c) {
 		t->dropped++;
 		return;
 	}
+	p = (char *)(c + 1);
+	c->call_id = put(&p, id);
+	c->from = put(&p, from);
+	c->to = put(&p, to);
 	c->t = t;
 	c->started_ms = wall_ms();
 	c->hnext = t->bucket[b];

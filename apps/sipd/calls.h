@@ -3,7 +3,7 @@
  * INVITE sipd forwards (out of dialog) is a call, from its first branch
  * ("trying") through a 180/183 ("ringing") and its 2xx ("answered") to
  * its end ("ended": a final non-2xx, or the 200 of its BYE when the call
- * was record-routed). An ended call stays listed for 32 s; an answered
+ * was record-routed). An ended call stays listed for 5 s; an answered
  * call whose BYE never passes through sipd leaves after
  * proxy.call_timeout_s. Filled by proxy.c (see proxy.h there).
  */

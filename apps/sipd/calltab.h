@@ -16,7 +16,7 @@ struct sip_timers;
 struct sipd_calls;
 
 enum {
-	SIPD_CALL_LINGER_MS = 32000,  /* an ended call stays listed this long */
+	SIPD_CALL_LINGER_MS = 5000,   /* an ended call stays listed this long */
 };
 
 /**

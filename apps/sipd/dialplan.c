@@ -4,6 +4,7 @@
  * carried over, looked up by the roles that route calls.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,7 +101,15 @@ static bool same_plan(const struct sip_route_plan *a,
 	return same;
 }
 
-bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
+static bool same_health(const struct sipd_dp_health *a,
+			const struct sipd_dp_health *b)
+{
+	return a->enabled == b->enabled && a->interval_ms == b->interval_ms &&
+	       a->down_interval_ms == b->down_interval_ms &&
+	       a->failures == b->failures && a->successes == b->successes;
+}
+
+bool sipd_dialplan_reload(struct sipd *sd, struct sipd_config *nc)
 {
 	struct sip_route_plan *np = NULL, *old = sd->dialplan.plan;
 	char err[SIP_ROUTE_ERR_MAX];
@@ -109,13 +118,21 @@ bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
 
 	e = sipd_config_dialplan_build(&nc->dialplan, &np, err, sizeof(err));
 	if (e && e != ENOENT) {
+		/* the running section goes into the new configuration, so
+		 * that sd->cfg keeps describing the plan in effect */
+		struct sipd_config_dialplan keep = nc->dialplan;
+
+		nc->dialplan = sd->cfg->dialplan;
+		sd->cfg->dialplan = keep;
 		sipd_log(&sd->log, SIPD_LOG_ERROR,
 			 "dial plan not reloaded, running plan kept", "error",
 			 e == EINVAL ? err : strerror(e), NULL);
 		return false;
 	}
 	sip_route_plan_copy_health(np, old);
-	changed = !same_plan(np, old);
+	changed = !same_plan(np, old) ||
+		  (np && !same_health(&nc->dialplan.health,
+				      &sd->cfg->dialplan.health));
 	sd->dialplan.plan = np;
 	sip_mem_deref(old);
 	if (changed) {
@@ -130,8 +147,27 @@ bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc)
 	return changed;
 }
 
+static void log_stats(struct sipd *sd)
+{
+	const struct sipd_dialplan_stats *st = &sd->dialplan.stats;
+	char probes[24], failures[24], down[24], up[24], reloads[24];
+
+	snprintf(probes, sizeof(probes), "%llu", (unsigned long long)st->probes);
+	snprintf(failures, sizeof(failures), "%llu",
+		 (unsigned long long)st->probe_failures);
+	snprintf(down, sizeof(down), "%llu", (unsigned long long)st->gw_down);
+	snprintf(up, sizeof(up), "%llu", (unsigned long long)st->gw_up);
+	snprintf(reloads, sizeof(reloads), "%llu",
+		 (unsigned long long)st->reloads);
+	sipd_log(&sd->log, SIPD_LOG_INFO, "dial plan stopped", "probes", probes,
+		 "probe_failures", failures, "gateways_down", down,
+		 "gateways_up", up, "reloads", reloads, NULL);
+}
+
 void sipd_dialplan_stop(struct sipd *sd)
 {
+	if (sd->dialplan.plan || sd->dialplan.stats.reloads)
+		log_stats(sd);
 	sipd_gwprobe_free(sd->dialplan.probe);
 	sd->dialplan.probe = NULL;
 	sd->dialplan.plan = sip_mem_deref(sd->dialplan.plan);

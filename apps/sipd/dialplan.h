@@ -57,16 +57,20 @@ int sipd_dialplan_start(struct sipd *sd);
 
 /**
  * SIGHUP, with the new configuration @p nc already validated (it built a
- * plan once): build its plan, carry the gateway health over
- * (sip_route_plan_copy_health()) and swap it in whole; probes follow the
- * new gateways. When the build fails (out of memory) the running plan is
- * kept and the error logged. Returns true when the plan changed.
+ * plan once), before sd->cfg becomes @p nc: build its plan, carry the
+ * gateway health over (sip_route_plan_copy_health()) and swap it in
+ * whole; probes follow the new gateways. When the build fails (out of
+ * memory) the running plan is kept, its `dialplan` section is swapped
+ * into @p nc (so that the configuration keeps describing what runs) and
+ * the error logged. Returns true when the plan changed.
  */
-bool sipd_dialplan_reload(struct sipd *sd, const struct sipd_config *nc);
+bool sipd_dialplan_reload(struct sipd *sd, struct sipd_config *nc);
 
 /**
- * Tear-down, before the transaction stack goes: stop probing (probes in
- * flight are forgotten) and drop the daemon's reference on the plan.
+ * Tear-down, before the transaction stack goes: log the counters (info
+ * "dial plan stopped probes=N probe_failures=N gateways_down=N
+ * gateways_up=N reloads=N") when there was a plan, stop probing (probes
+ * in flight are forgotten) and drop the daemon's reference on the plan.
  */
 void sipd_dialplan_stop(struct sipd *sd);
 

@@ -5,14 +5,19 @@
  *
  * One sip_timer on the daemon's timer set is armed for the earliest due
  * probe among the gateways with none in flight; when it fires, every due
- * gateway is sent an OPTIONS and the timer is armed again. A probe's end
- * (final response, Timer F, transport error) feeds the health of its
- * gateway and re-arms the timer.
+ * gateway is sent an OPTIONS (after a getaddrinfo lookup on libuv's
+ * thread pool when its host is a name) and the timer is armed again. A
+ * probe's end (final response, Timer F, transport error, failed lookup)
+ * feeds the health of its gateway and re-arms the timer.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <uv.h>
 
 #include "sip/buf.h"
 #include "sip/mem.h"
@@ -26,16 +31,17 @@
 #include "gwprobe.h"
 #include "sipd.h"
 
-/* An OPTIONS without body is a few hundred bytes; URIs are bounded by
- * SIP_ROUTE_URI_MAX. */
-enum { REQ_MAX = 2048 };
-
 struct probe {
-	struct sipd_gwprobe *gp;
+	struct sipd_gwprobe *gp;  /* NULL: detached by sipd_gwprobe_free()
+	                             while resolving; the callback frees */
 	char *group;              /* the gateway, by name: plans are swapped */
 	char *uri;
+	enum sip_tp_kind kind;
+	uint16_t port;
 	struct sip_txn *ct;       /* borrowed until TERMINATED */
 	bool fed;                 /* result given to the health */
+	bool resolving;           /* gai in progress */
+	uv_getaddrinfo_t gai;
 	struct probe *prev, *next;
 };
 
@@ -64,12 +70,12 @@ static struct probe *in_flight(const struct sipd_gwprobe *gp,
 			       const char *group, const char *uri)
 {
 	for (struct probe *p = gp->probes; p; p = p->next)
-		if (!strcmp(p->group, group) && !strcmp(p->uri, uri))
+		if (!p->fed && !strcmp(p->group, group) && !strcmp(p->uri, uri))
 			return p;
 	return NULL;
 }
 
-static void probe_free(struct probe *p)
+static void probe_unlink(struct probe *p)
 {
 	struct sipd_gwprobe *gp = p->gp;
 
@@ -79,6 +85,13 @@ static void probe_free(struct probe *p)
 		gp->probes = p->next;
 	if (p->next)
 		p->next->prev = p->prev;
+	p->prev = p->next = NULL;
+}
+
+static void probe_free(struct probe *p)
+{
+	if (p->gp)
+		probe_unlink(p);
 	free(p->group);
 	free(p->uri);
 	free(p);
@@ -185,37 +198,39 @@ static void on_probe(struct sip_txn *t, struct sip_txn_event *ev, void *arg)
 			return;
 		snprintf(code, sizeof(code), "%u", ev->msg->scode);
 		feed(p, alive(ev->msg->scode), code);
-		return;
+		break;
 	case SIP_TXN_EV_TIMEOUT:
 		feed(p, false, "timeout");
-		return;
+		break;
 	case SIP_TXN_EV_TRANSPORT_ERROR:
 		feed(p, false, "transport error");
-		return;
+		break;
 	case SIP_TXN_EV_TERMINATED:
 		feed(p, false, "terminated");
 		probe_free(p);
-		schedule(gp);
-		return;
+		break;
 	default:
 		return;
 	}
+	/* the next probe of that gateway is due from now on, even though
+	 * this transaction lingers (Timer K) */
+	schedule(gp);
 }
 
 /* ---- sending ---- */
 
-/* Where @p uri goes: its IP literal host, port (5060/5061 by default)
- * and transport parameter. EHOSTUNREACH for a host name (not resolved
- * here), ENOTSUP for sips/tls, EINVAL for a bad URI. */
-static int gw_dest(const char *uri, struct sip_tp_addr *a,
-		   enum sip_tp_kind *kind)
+/* What @p uri says of where it goes: transport, port (5060 by default)
+ * and host (an IPv6 literal without brackets) into @p host. ENOTSUP for
+ * sips/tls, EINVAL for a bad URI or an over-long host. */
+static int gw_target(const char *uri, enum sip_tp_kind *kind, uint16_t *port,
+		     char *host, size_t size, bool *is_name)
 {
 	struct sip_uri u;
 	struct sip_pl tp;
-	char host[64];
 
 	if (sip_uri_decode(&u, sip_pl_str(uri)) ||
-	    (u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS))
+	    (u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS) ||
+	    u.host_type == SIP_HOST_NONE || u.host.len >= size)
 		return EINVAL;
 	*kind = SIP_TP_UDP;
 	if (!sip_uri_param(&u, "transport", &tp) &&
@@ -223,30 +238,55 @@ static int gw_dest(const char *uri, struct sip_tp_addr *a,
 		return ENOTSUP;
 	if (u.scheme == SIP_URI_SIPS || *kind == SIP_TP_TLS)
 		return ENOTSUP;
-	if (u.host_type != SIP_HOST_IPV4 && u.host_type != SIP_HOST_IPV6)
-		return EHOSTUNREACH;
-	sip_pl_strcpy(u.host, host, sizeof(host));
-	return sip_tp_addr_ip(a, sip_pl_str(host),
-			      u.has_port ? u.port : SIP_TP_PORT);
+	sip_pl_strcpy(u.host, host, size);
+	*port = u.has_port ? u.port : SIP_TP_PORT;
+	*is_name = u.host_type == SIP_HOST_NAME;
+	return 0;
 }
 
-/* Our address for Via and From: the listener of that transport and
- * family, as bound; a wildcard listener gives the transport's first
- * local address. Returns the listener's iface (index + 1) or 0. */
-static unsigned local_addr(struct sipd *sd, enum sip_tp_kind kind, int af,
-			   struct sip_tp_addr *out)
+/* The source address the kernel picks towards @p to (a connected UDP
+ * socket sends nothing), for a listener bound to 0.0.0.0 or ::. */
+static int source_towards(const struct sip_tp_addr *to, struct sip_tp_addr *out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = socket(sip_tp_addr_af(to), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (connect(fd, &to->u.sa, to->len) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len))
+		e = errno;
+	close(fd);
+	return e ? e : sip_tp_addr_set(out, (struct sockaddr *)&ss);
+}
+
+/* Our address for Via and From: the first listener of that transport and
+ * family, as bound (a wildcard one: the address the kernel would send
+ * from, with the listener's port). Sets *ifacep to the listener's index
+ * + 1. ENOENT when no listener fits. */
+static int local_addr(struct sipd *sd, enum sip_tp_kind kind,
+		      const struct sip_tp_addr *to, struct sip_tp_addr *out,
+		      unsigned *ifacep)
 {
 	for (size_t i = 0; i < sd->nlsn; i++) {
 		const struct sip_tp_addr *a = &sd->lsn[i].addr;
 
-		if (sd->lsn[i].kind != kind || sip_tp_addr_af(a) != af)
+		if (sd->lsn[i].kind != kind ||
+		    sip_tp_addr_af(a) != sip_tp_addr_af(to))
 			continue;
-		*out = *a;
-		return (unsigned)i + 1;
+		*ifacep = (unsigned)i + 1;
+		if (!sip_tp_addr_is_any(a)) {
+			*out = *a;
+			return 0;
+		}
+		if (source_towards(to, out))
+			return ENOENT;
+		sip_tp_addr_set_port(out, sip_tp_addr_port(a));
+		return 0;
 	}
-	if (sip_tp_laddr(sd->tp, kind, af, out))
-		memset(out, 0, sizeof(*out));
-	return 0;
+	return ENOENT;
 }
 
 static int print_options(struct sipd_gwprobe *gp, const char *uri,
@@ -305,9 +345,9 @@ static void skip_once(struct sipd_gwprobe *gp, const char *group,
 	}
 	sipd_log(&gp->sd->log, SIPD_LOG_WARNING,
 		 "gateway not probed, kept up", "group", group, "gateway", uri,
-		 "reason", why == EHOSTUNREACH ?
-		 "host names are not resolved yet: use an IP address" :
-		 why == ENOTSUP ? "transport not supported" : "bad URI", NULL);
+		 "reason", why == ENOTSUP ? "transport not supported" :
+		 why == ENOENT ? "no listener of its transport and address "
+		 "family" : "bad URI", NULL);
 }
 
 static bool is_skipped(const struct sipd_gwprobe *gp, const char *uri)
@@ -318,33 +358,24 @@ static bool is_skipped(const struct sipd_gwprobe *gp, const char *uri)
 	return false;
 }
 
-/* Send one OPTIONS to @p gw of @p group. */
-static void send_probe(struct sipd_gwprobe *gp, const char *group,
-		       struct sip_route_gw *gw)
+/* Send the OPTIONS of @p p to @p to. ENOENT: no listener of its transport
+ * and family; otherwise the probe is under way or has failed (fed). */
+static int send_to(struct probe *p, const struct sip_tp_addr *to)
 {
+	struct sipd_gwprobe *gp = p->gp;
 	struct sipd *sd = gp->sd;
-	const char *uri = sip_route_gw_uri(gw);
 	struct sip_txn_dest d = { 0 };
-	struct sip_tp_addr to, local;
-	enum sip_tp_kind kind;
+	struct sip_tp_addr local;
 	struct sip_buf b;
-	struct probe *p;
 	int e;
 
-	e = gw_dest(uri, &to, &kind);
-	if (e) {
-		skip_once(gp, group, uri, e);
-		return;
-	}
-	d.transport = kind == SIP_TP_TCP ? SIP_TXN_TCP : SIP_TXN_UDP;
-	memcpy(&d.addr, &to.u.ss, to.len);
-	d.addrlen = to.len;
-	d.iface = local_addr(sd, kind, sip_tp_addr_af(&to), &local);
-	p = probe_new(gp, group, uri);
-	if (!p)
-		return;
+	d.transport = p->kind == SIP_TP_TCP ? SIP_TXN_TCP : SIP_TXN_UDP;
+	memcpy(&d.addr, &to->u.ss, to->len);
+	d.addrlen = to->len;
+	if (local_addr(sd, p->kind, to, &local, &d.iface))
+		return ENOENT;
 	sip_buf_init(&b);
-	e = print_options(gp, uri, kind, &local, &b);
+	e = print_options(gp, p->uri, p->kind, &local, &b);
 	if (!e)
 		e = sip_txn_request_bytes(&p->ct, sd->txn, sip_buf_pl_get(&b),
 					  &d, on_probe, p);
@@ -353,9 +384,111 @@ static void send_probe(struct sipd_gwprobe *gp, const char *group,
 		/* no transaction: count it as a failed probe now */
 		feed(p, false, strerror(e));
 		probe_free(p);
-		return;
+		return 0;
 	}
 	sd->dialplan.stats.probes++;
+	return 0;
+}
+
+/* The first address of @p res we have a listener for, port set. */
+static int pick_addr(struct probe *p, const struct addrinfo *res,
+		     struct sip_tp_addr *to)
+{
+	struct sip_tp_addr local;
+	unsigned iface;
+
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		if (sip_tp_addr_set(to, ai->ai_addr))
+			continue;
+		sip_tp_addr_set_port(to, p->port);
+		if (!local_addr(p->gp->sd, p->kind, to, &local, &iface))
+			return 0;
+	}
+	return ENOENT;
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status,
+			struct addrinfo *res)
+{
+	struct probe *p = req->data;
+	struct sipd_gwprobe *gp = p->gp;
+	struct sip_tp_addr to;
+
+	p->resolving = false;
+	if (!gp) {
+		uv_freeaddrinfo(res);
+		probe_free(p);
+		return;
+	}
+	sipd_clock_sync(&gp->sd->clock, &gp->sd->loop);
+	if (gp->sd->stopping) {
+		probe_free(p);
+	} else if (status) {
+		feed(p, false, status == UV_EAI_NONAME ? "unknown host" :
+		     "host name lookup failed");
+		probe_free(p);
+	} else if (pick_addr(p, res, &to)) {
+		feed(p, false, "no address of a family we listen on");
+		probe_free(p);
+	} else {
+		send_to(p, &to);
+	}
+	uv_freeaddrinfo(res);
+	schedule(gp);
+}
+
+/* Look the host name up (A/AAAA, libuv's thread pool); the probe goes
+ * on in on_resolved(). */
+static void resolve(struct probe *p, const char *host)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_DGRAM };
+	int r;
+
+	p->gai.data = p;
+	p->resolving = true;
+	r = uv_getaddrinfo(&p->gp->sd->loop, &p->gai, on_resolved, host, NULL,
+			   &hints);
+	if (r) {
+		p->resolving = false;
+		feed(p, false, "host name lookup failed");
+		probe_free(p);
+	}
+}
+
+/* Send one OPTIONS to @p gw of @p group: at once to an IP literal, after
+ * a lookup to a host name. */
+static void send_probe(struct sipd_gwprobe *gp, const char *group,
+		       struct sip_route_gw *gw)
+{
+	const char *uri = sip_route_gw_uri(gw);
+	char host[256];
+	struct sip_tp_addr to;
+	enum sip_tp_kind kind;
+	uint16_t port;
+	bool is_name;
+	struct probe *p;
+	int e;
+
+	e = gw_target(uri, &kind, &port, host, sizeof(host), &is_name);
+	if (!e && !is_name)
+		e = sip_tp_addr_ip(&to, sip_pl_str(host), port);
+	if (e) {
+		skip_once(gp, group, uri, e);
+		return;
+	}
+	p = probe_new(gp, group, uri);
+	if (!p)
+		return;
+	p->kind = kind;
+	p->port = port;
+	if (is_name) {
+		resolve(p, host);
+	} else if (send_to(p, &to) == ENOENT) {
+		/* an address of a family or transport we do not listen on */
+		probe_free(p);
+		skip_once(gp, group, uri, ENOENT);
+	}
 }
 
 static void on_timer(void *arg)
@@ -433,11 +566,20 @@ void sipd_gwprobe_free(struct sipd_gwprobe *gp)
 	if (!gp)
 		return;
 	sip_timer_cancel(&gp->timer);
-	/* their transactions run on (or end with the stack) without us */
+	/* their transactions run on (or end with the stack) without us; a
+	 * lookup cannot be stopped once started, its callback frees */
 	while (gp->probes) {
-		if (gp->probes->ct)
-			sip_txn_set_handler(gp->probes->ct, NULL, NULL);
-		probe_free(gp->probes);
+		struct probe *p = gp->probes;
+
+		if (p->ct)
+			sip_txn_set_handler(p->ct, NULL, NULL);
+		if (!p->resolving) {
+			probe_free(p);
+			continue;
+		}
+		uv_cancel((uv_req_t *)&p->gai);
+		probe_unlink(p);
+		p->gp = NULL;
 	}
 	while (gp->skipped) {
 		struct skipped *s = gp->skipped;

@@ -16,9 +16,15 @@
  * One probe per gateway at a time. A probe remembers its gateway by group
  * name and URI, and its result goes to the gateway of that name in the
  * plan running when it ends, so a reload in between loses nothing.
- * Gateways are addressed by IP literal (sip:192.0.2.1:5060;transport=tcp);
- * a host name is not resolved yet (no RFC 3263 resolver in the library):
- * such a gateway is not probed and stays up, which is logged once.
+ * A gateway's host is an IP literal (sip:192.0.2.1:5060;transport=tcp)
+ * or a name looked up (A/AAAA through getaddrinfo on libuv's thread pool,
+ * before each probe, the first address of a family we listen on taken;
+ * not RFC 3263's NAPTR/SRV): a failed lookup is a failed probe. A gateway
+ * that cannot be probed at all (sips:, TLS, no listener of its transport
+ * and family for an IP literal) is logged once and stays up.
+ * While sipd stops no probe is sent; one in flight counts as a
+ * transaction with work left, so it may hold the graceful stop until it
+ * ends or the drain deadline passes (drain.h).
  */
 #ifndef SIPD_GWPROBE_H
 #define SIPD_GWPROBE_H

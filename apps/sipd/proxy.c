@@ -31,51 +31,12 @@
 #include "dialplan.h"
 #include "net.h"
 #include "proxy.h"
+#include "proxy_priv.h"
 #include "proxy_plan.h"
 #include "register.h"
 #include "reply.h"
 #include "sipd.h"
 
-#define NAME_MAX_LEN 256
-
-/* One target being prepared: its Request-URI and next hop as text. */
-struct ptarget {
-	char *uri;       /* NULL: keep the request's */
-	char *hop;       /* URI of the next hop */
-	char *route;     /* Path to push, or NULL */
-	int q;
-	bool ok;         /* resolved */
-	struct sip_txn_dest dst;
-};
-
-/* One request between its arrival and its hand-over to the core. */
-struct pctx {
-	struct sipd *sd;
-	struct sip_txn *st;          /* a reference we hold */
-	struct sip_msg *m;           /* the transaction's request */
-	struct sip_tp_peer src;      /* src.conn: a reference we hold */
-	struct sipd_req rq;
-	struct sip_proxy_route route;
-	bool in_dialog;
-	bool redirect;               /* answer 3xx with the targets */
-	uint16_t redirect_code;
-	struct ptarget t[SIP_PROXY_TARGETS_MAX];
-	size_t n;
-	size_t resolving;            /* next target to resolve */
-	uv_getaddrinfo_t gai;
-	/* the dial plan: a reference, and the group decision */
-	struct sip_route_plan *plan;
-	struct sipd_plan_route *pr;  /* malloc'd; GROUP only */
-	/* authentication */
-	char domain[NAME_MAX_LEN];
-	char username[NAME_MAX_LEN];
-	char realm[SIP_AUTH_REALM_MAX + 1];
-	char ha1_md5[SIP_AUTH_HEX_SIZE];
-	char ha1_sha256[SIP_AUTH_HEX_SIZE];
-	bool authed;
-};
-
-static void route_request(struct pctx *c);
 static void resolve_next(struct pctx *c);
 
 /* ---- the context ---- */
@@ -113,7 +74,7 @@ static struct pctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
 }
 
 /* Answer and release the caller's reference. */
-static void finish(struct pctx *c, uint16_t scode, const char *reason)
+void px_finish(struct pctx *c, uint16_t scode, const char *reason)
 {
 	/* a CANCEL (or a transport error) may have ended the request while
 	 * we were looking things up */
@@ -123,138 +84,23 @@ static void finish(struct pctx *c, uint16_t scode, const char *reason)
 	sip_mem_deref(c);
 }
 
-static bool still_wanted(struct pctx *c)
+static bool px_still_wanted(struct pctx *c)
 {
 	enum sip_txn_state s = sip_txn_state(c->st);
 
 	return c->sd->proxy && (s == SIP_TXN_PROCEEDING || s == SIP_TXN_TRYING);
 }
 
-/* ---- addresses ---- */
-
-/* The listener for @p kind and family @p af: index + 1, 0 if none. */
-static unsigned iface_for(const struct sipd *sd, enum sip_tp_kind kind, int af)
+/* §18.2.1, RFC 3581: the top Via of @p m (from @p src) with received
+ * and rport, printed into @p b; unset when it cannot be (left as is). */
+static struct sip_pl via_received(struct sip_msg *m, const struct sip_tp_addr *src,
+				  struct sip_buf *b)
 {
-	for (size_t i = 0; i < sd->nlsn; i++)
-		if (sd->lsn[i].kind == kind && sip_tp_addr_af(&sd->lsn[i].addr) == af)
-			return (unsigned)i + 1;
-	return 0;
-}
+	const struct sip_via *v;
 
-static int local_h(void *arg, const struct sip_txn_dest *dst, struct sip_buf *b)
-{
-	struct sipd *sd = arg;
-	struct sip_tp_addr a;
-	unsigned i = dst->iface;
-
-	if (!i || i > sd->nlsn)
-		i = iface_for(sd, dst->transport == SIP_TXN_TCP ? SIP_TP_TCP : SIP_TP_UDP,
-			      dst->addr.ss_family);
-	if (!i)
-		return ENOENT;
-	a = sd->lsn[i - 1].addr;
-	if (sip_tp_addr_is_any(&a)) {
-		/* a wildcard listener: an address of ours of that family */
-		for (size_t k = 0; k < sd->self.naddrs; k++)
-			if (sip_tp_addr_af(&sd->self.addrs[k]) == sip_tp_addr_af(&a)) {
-				uint16_t port = sip_tp_addr_port(&a);
-
-				a = sd->self.addrs[k];
-				sip_tp_addr_set_port(&a, port);
-				break;
-			}
-	}
-	sip_tp_addr_print(b, &a, true);
-	return sip_buf_err(b);
-}
-
-static bool self_h(void *arg, const struct sip_uri *u)
-{
-	struct sipd *sd = arg;
-
-	return sipd_self_uri(&sd->self, &sd->cfg->server, u);
-}
-
-/* The type of a bare host: IPv6 has a colon, IPv4 only digits and dots. */
-static enum sip_host_type host_type(struct sip_pl host)
-{
-	if (memchr(host.p, ':', host.len))
-		return SIP_HOST_IPV6;
-	for (size_t i = 0; i < host.len; i++)
-		if (!strchr("0123456789.", host.p[i]))
-			return SIP_HOST_NAME;
-	return SIP_HOST_IPV4;
-}
-
-static bool in_list(char **v, size_t n, struct sip_pl host)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(v[i]) == host.len && !strncasecmp(v[i], host.p, host.len))
-			return true;
-	return false;
-}
-
-/* One of the domains we serve (registrar.domains, else this server). */
-static bool our_domain(struct sipd *sd, struct sip_pl host)
-{
-	const struct sipd_config_registrar *r = &sd->cfg->registrar;
-
-	if (r->domain_count && in_list(r->domains, r->domain_count, host))
-		return true;
-	return sipd_self_host(&sd->self, &sd->cfg->server, host, host_type(host));
-}
-
-/* Is Request-URI @p u for one of our domains? As our_domain(), but an
- * address of ours with a port we do not listen on is someone else. */
-static bool our_uri(struct sipd *sd, const struct sip_uri *u)
-{
-	const struct sipd_config_registrar *r = &sd->cfg->registrar;
-
-	if (r->domain_count && in_list(r->domains, r->domain_count, u->host))
-		return true;
-	return sipd_self_uri(&sd->self, &sd->cfg->server, u);
-}
-
-/* Parse @p text into @p dst when its host is an IP literal: 0, ENOENT
- * for a name (resolve it), EINVAL, ENOTSUP (a transport we lack). */
-static int dest_of_uri(struct sipd *sd, const char *text, struct sip_txn_dest *dst,
-		       char *host, size_t hostsz)
-{
-	struct sip_uri u;
-	struct sip_pl tp;
-	struct sip_tp_addr a;
-	enum sip_tp_kind kind = SIP_TP_UDP;
-	uint16_t port;
-
-	memset(dst, 0, sizeof(*dst));
-	if (sip_uri_decode(&u, sip_pl_str(text)) || !u.host.len)
-		return EINVAL;
-	if (u.scheme == SIP_URI_SIPS)
-		return ENOTSUP;
-	if (u.scheme != SIP_URI_SIP)
-		return EINVAL;
-	if (!sip_uri_param(&u, "transport", &tp)) {
-		if (sip_pl_caseeqs(tp, "tcp"))
-			kind = SIP_TP_TCP;
-		else if (!sip_pl_caseeqs(tp, "udp"))
-			return ENOTSUP;
-	}
-	port = u.has_port ? u.port : SIP_TP_PORT;
-	dst->transport = kind == SIP_TP_TCP ? SIP_TXN_TCP : SIP_TXN_UDP;
-	if (u.host_type == SIP_HOST_NAME) {
-		if (u.host.len >= hostsz)
-			return EINVAL;
-		sip_pl_strcpy(u.host, host, hostsz);
-		/* the port rides along for the resolver's answer */
-		((struct sockaddr_in *)&dst->addr)->sin_port = htons(port);
-		return ENOENT;
-	}
-	if (sip_tp_addr_ip(&a, u.host, port))
-		return EINVAL;
-	memcpy(&dst->addr, &a.u.ss, a.len);
-	dst->addrlen = a.len;
-	dst->iface = iface_for(sd, kind, sip_tp_addr_af(&a));
-	return dst->iface ? 0 : ENOTSUP;
+	if (sip_msg_via(m, &v) || sip_tp_via_received(b, v, src) || sip_buf_err(b))
+		return (struct sip_pl){ NULL, 0 };
+	return sip_buf_pl_get(b);
 }
 
 /* ---- answers ---- */
@@ -292,10 +138,11 @@ static void go(struct pctx *c)
 			 c->m->mid == SIP_REFER),
 		.route = c->route,
 	};
+	struct sip_buf via;
 	size_t n = 0;
 	int err;
 
-	if (!still_wanted(c)) {
+	if (!px_still_wanted(c)) {
 		sip_mem_deref(c);
 		return;
 	}
@@ -308,7 +155,7 @@ static void go(struct pctx *c)
 		};
 	}
 	if (!n) {
-		finish(c, c->pr || !c->in_dialog ? 503 : 404, "No route to the target");
+		px_finish(c, c->pr || !c->in_dialog ? 503 : 404, "No route to the target");
 		return;
 	}
 	if (c->pr) {
@@ -320,9 +167,12 @@ static void go(struct pctx *c)
 		for (size_t i = 0; i < n; i++)
 			t[i].q = (int)(1000 - i);
 	}
+	sip_buf_init(&via);
+	o.via = via_received(c->m, &c->src.remote, &via);
 	err = sip_proxy_forward(sd->proxy, c->st, t, n, &o, NULL);
+	sip_buf_reset(&via);
 	if (err) {
-		finish(c, err == ENETUNREACH ? 503 : 500, NULL);
+		px_finish(c, err == ENETUNREACH ? 503 : 500, NULL);
 		return;
 	}
 	sd->stats.proxied++;
@@ -349,7 +199,7 @@ static void print_q(struct sip_buf *b, int q)
 static void redirect(struct pctx *c)
 {
 	struct sipd *sd = c->sd;
-	struct sip_out *o;
+	struct sip_out *o = NULL;
 	int err = sipd_reply_build(sd, &c->rq, c->redirect_code, NULL, &o);
 
 	for (size_t i = 0; !err && i < c->n; i++) {
@@ -374,7 +224,7 @@ static void redirect(struct pctx *c)
 	if (o)
 		sip_out_free(o);
 	if (err)
-		finish(c, 500, NULL);
+		px_finish(c, 500, NULL);
 	else
 		sip_mem_deref(c);
 }
@@ -387,19 +237,24 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	struct ptarget *t = &c->t[c->resolving];
 	struct sipd *sd = c->sd;
 
-	if (!status && res && c->sd->proxy) {
+	/* the first address we have a listener of its family for */
+	for (struct addrinfo *ai = status ? NULL : res; ai && sd->proxy && !t->ok;
+	     ai = ai->ai_next) {
 		uint16_t port = ntohs(((struct sockaddr_in *)&t->dst.addr)->sin_port);
 		struct sip_tp_addr a;
+		unsigned iface;
 
-		if (!sip_tp_addr_set(&a, res->ai_addr)) {
-			sip_tp_addr_set_port(&a, port);
-			memcpy(&t->dst.addr, &a.u.ss, a.len);
-			t->dst.addrlen = a.len;
-			t->dst.iface = iface_for(sd, t->dst.transport == SIP_TXN_TCP ?
-						 SIP_TP_TCP : SIP_TP_UDP,
-						 sip_tp_addr_af(&a));
-			t->ok = t->dst.iface != 0;
-		}
+		if (sip_tp_addr_set(&a, ai->ai_addr))
+			continue;
+		iface = px_iface_for(sd, t->dst.transport == SIP_TXN_TCP ?
+				  SIP_TP_TCP : SIP_TP_UDP, sip_tp_addr_af(&a));
+		if (!iface)
+			continue;
+		sip_tp_addr_set_port(&a, port);
+		memcpy(&t->dst.addr, &a.u.ss, a.len);
+		t->dst.addrlen = a.len;
+		t->dst.iface = iface;
+		t->ok = true;
 	}
 	uv_freeaddrinfo(res);
 	if (!c->sd->proxy) {
@@ -424,7 +279,7 @@ static void resolve_next(struct pctx *c)
 
 		if (c->redirect)
 			break;   /* a 3xx carries the URIs, not addresses */
-		err = dest_of_uri(c->sd, t->hop, &t->dst, host, sizeof(host));
+		err = px_dest_of_uri(c->sd, t->hop, &t->dst, host, sizeof(host));
 		if (!err) {
 			t->ok = true;
 			continue;
@@ -487,19 +342,29 @@ static void on_location(void *arg, int err, struct sip_bindings *bs)
 	}
 	sipd_clock_sync(&c->sd->clock, &c->sd->loop);
 	if (err) {
-		finish(c, 500, NULL);
+		px_finish(c, 500, NULL);
 		return;
 	}
 	for (size_t i = 0; i < bs->n; i++) {
 		const struct sip_binding *b = &bs->v[i];
 		char *hop = b->path && *b->path ? first_path_uri(b->path) : NULL;
+		char flow[SIP_TP_ADDRSTRLEN + 32];
 
+		/* RFC 5626 §5.3: an outbound registration (instance and
+		 * reg-id) is reached over its flow: the address it registered
+		 * from, on its transport (a TCP connection is reused) */
+		if (!hop && b->instance && b->reg_id && b->received && b->transport &&
+		    (!strcmp(b->transport, "TCP") || !strcmp(b->transport, "UDP")) &&
+		    snprintf(flow, sizeof(flow), "sip:%s;transport=%s", b->received,
+			     !strcmp(b->transport, "TCP") ? "tcp" : "udp") <
+		    (int)sizeof(flow))
+			hop = strdup(flow);
 		(void)add_target(c, b->contact, hop ? hop : b->contact, b->path, b->q);
 		free(hop);
 	}
 	if (!c->n) {
 		/* §16.5: nobody registered there now */
-		finish(c, 480, NULL);
+		px_finish(c, 480, NULL);
 		return;
 	}
 	resolve_next(c);
@@ -514,18 +379,25 @@ static void locate(struct pctx *c, const char *user)
 	int err;
 
 	if (!sd->store) {
-		finish(c, 404, NULL);
+		px_finish(c, 404, NULL);
 		return;
 	}
 	if (sip_msg_ruri(c->m, &ruri)) {
-		finish(c, 400, NULL);
+		px_finish(c, 400, NULL);
 		return;
 	}
 	if (!user) {
 		err = sip_location_lookup_uri(sd->store, ruri, on_location, c);
 	} else {
+		struct sip_pl host = ruri->host;
+
+		/* a tel: URI has no host: the first domain we serve */
+		if (!host.len && sd->cfg->registrar.domain_count)
+			host = sip_pl_str(sd->cfg->registrar.domains[0]);
+		else if (!host.len && sd->cfg->server.domain_count)
+			host = sip_pl_str(sd->cfg->server.domains[0]);
 		sip_buf_init(&aor);
-		sip_aor_from_parts(&aor, sip_pl_str(user), ruri->host);
+		sip_aor_from_parts(&aor, sip_pl_str(user), host);
 		sip_buf_putc(&aor, '\0');
 		err = sip_buf_err(&aor);
 		if (!err)
@@ -533,7 +405,7 @@ static void locate(struct pctx *c, const char *user)
 		sip_buf_reset(&aor);
 	}
 	if (err)
-		finish(c, err == EINVAL ? 404 : 500, NULL);
+		px_finish(c, err == EINVAL ? 404 : 500, NULL);
 }
 
 /* ---- the dial plan ---- */
@@ -583,22 +455,22 @@ static bool by_plan(struct pctx *c, struct sip_route_plan *plan)
 	if (err || pr->action == SIPD_PLAN_DEFAULT) {
 		free(pr);
 		if (err)
-			finish(c, 500, NULL);
+			px_finish(c, 500, NULL);
 		return err != 0;
 	}
 	switch (pr->action) {
 	case SIPD_PLAN_REFUSE:
-		finish(c, 403, "Call not allowed by the dial plan");
+		px_finish(c, 403, "Call not allowed by the dial plan");
 		break;
 	case SIPD_PLAN_DOWN:
-		finish(c, 503, "No gateway available");
+		px_finish(c, 503, "No gateway available");
 		break;
 	case SIPD_PLAN_USER:
 		locate(c, pr->target);
 		break;
 	case SIPD_PLAN_URI:
 		if (add_target(c, pr->target, pr->target, NULL, -1))
-			finish(c, 500, NULL);
+			px_finish(c, 500, NULL);
 		else
 			resolve_next(c);
 		break;
@@ -608,7 +480,7 @@ static bool by_plan(struct pctx *c, struct sip_route_plan *plan)
 		if (pr->target_is_user)
 			locate(c, pr->target);
 		else if (add_target(c, pr->target, pr->target, NULL, -1))
-			finish(c, 500, NULL);
+			px_finish(c, 500, NULL);
 		else
 			redirect(c);
 		break;
@@ -621,7 +493,7 @@ static bool by_plan(struct pctx *c, struct sip_route_plan *plan)
 		resolve_next(c);
 		break;
 	default:
-		finish(c, 500, NULL);
+		px_finish(c, 500, NULL);
 		break;
 	}
 	free(pr);
@@ -635,19 +507,19 @@ static void forward_next(struct pctx *c)
 	char hop[SIP_ROUTE_URI_MAX];
 
 	if (c->route.next_uri.len >= sizeof(hop)) {
-		finish(c, 414, NULL);
+		px_finish(c, 414, NULL);
 		return;
 	}
 	sip_pl_strcpy(c->route.next_uri, hop, sizeof(hop));
 	if (add_target(c, NULL, hop, NULL, -1)) {
-		finish(c, 500, NULL);
+		px_finish(c, 500, NULL);
 		return;
 	}
 	resolve_next(c);
 }
 
 /* Steps 5-7 of proxy.h. Consumes the caller's reference on @p c. */
-static void route_request(struct pctx *c)
+void px_route_request(struct pctx *c)
 {
 	struct sipd *sd = c->sd;
 	struct sip_route_plan *plan = sipd_dialplan_get(sd);
@@ -655,14 +527,15 @@ static void route_request(struct pctx *c)
 	const struct sipd_config_proxy *pc = &sd->cfg->proxy;
 
 	if (sip_msg_ruri(c->m, &ruri)) {
-		finish(c, 400, NULL);
+		px_finish(c, 400, NULL);
 		return;
 	}
-	if (our_uri(sd, ruri)) {
+	/* a tel: URI names no host: it is ours to route (§19.1.6) */
+	if (ruri->scheme == SIP_URI_TEL || px_our_uri(sd, ruri)) {
 		if (plan && by_plan(c, plan))
 			return;
 		if (pc->redirect_domain_count &&
-		    in_list(pc->redirect_domains, pc->redirect_domain_count,
+		    px_in_list(pc->redirect_domains, pc->redirect_domain_count,
 			    ruri->host)) {
 			c->redirect = true;
 			c->redirect_code = (uint16_t)pc->redirect_code;
@@ -674,133 +547,9 @@ static void route_request(struct pctx *c)
 	forward_next(c);
 }
 
-/* ---- proxy authentication (§22.3) ---- */
-
-static bool pl_is(struct sip_pl pl, const char *s)
-{
-	return strlen(s) == pl.len && !memcmp(pl.p, s, pl.len);
-}
-
-static int lookup_h(void *arg, struct sip_pl user, struct sip_pl realm,
-		    enum sip_auth_algo algo, char ha1[SIP_AUTH_HEX_SIZE])
-{
-	struct pctx *c = arg;
-	const char *h = algo == SIP_AUTH_ALGO_SHA256 ? c->ha1_sha256 :
-			algo == SIP_AUTH_ALGO_MD5 ? c->ha1_md5 : "";
-
-	if (!*h || !pl_is(user, c->username) || !pl_is(realm, c->realm))
-		return ENOENT;
-	memcpy(ha1, h, strlen(h) + 1);
-	return 0;
-}
-
-/* 407 with a challenge per configured algorithm. */
-static void challenge(struct pctx *c, bool stale)
-{
-	struct sipd *sd = c->sd;
-	struct sip_out *o;
-	int err = sipd_reply_build(sd, &c->rq, 407, NULL, &o);
-
-	if (err) {
-		finish(c, 500, NULL);
-		return;
-	}
-	err = sip_auth_challenge(sd->auth, o, SIP_HDR_PROXY_AUTHENTICATE,
-				 sip_pl_str(c->realm), stale);
-	if (!err && sipd_reply_send(sd, &c->rq, o, 407))
-		sd->stats.dropped++;
-	sip_out_free(o);
-	if (err)
-		finish(c, 500, NULL);
-	else
-		sip_mem_deref(c);
-}
-
-static void check(struct pctx *c)
-{
-	struct sipd *sd = c->sd;
-	struct sip_auth_result r;
-	int err;
-
-	sd->auth_ctx = c;
-	sd->auth_lookup = lookup_h;
-	err = sip_auth_check(sd->auth, c->m, SIP_HDR_PROXY_AUTHORIZATION,
-			     sip_pl_str(c->realm), &c->src.remote.u.sa, &r);
-	sd->auth_ctx = NULL;
-	if (err == EBADMSG)
-		finish(c, 400, c->m->err ? c->m->err : "Bad Proxy-Authorization header");
-	else if (err)
-		finish(c, 500, NULL);
-	else if (r.status == SIP_AUTH_FORBIDDEN)
-		finish(c, 403, NULL);
-	else if (r.status == SIP_AUTH_CHALLENGE)
-		challenge(c, r.stale);
-	else {
-		c->authed = true;
-		route_request(c);
-	}
-}
-
-static void on_user(void *arg, int err, const struct sip_user *u)
-{
-	struct pctx *c = arg;
-
-	if (err == ECANCELED || !c->sd->proxy) {
-		sip_mem_deref(c);
-		return;
-	}
-	sipd_clock_sync(&c->sd->clock, &c->sd->loop);
-	if (err && err != ENOENT) {
-		finish(c, 500, NULL);
-		return;
-	}
-	if (u && u->ha1_md5)
-		snprintf(c->ha1_md5, sizeof(c->ha1_md5), "%s", u->ha1_md5);
-	if (u && u->ha1_sha256)
-		snprintf(c->ha1_sha256, sizeof(c->ha1_sha256), "%s", u->ha1_sha256);
-	check(c);
-}
-
-/* Step 4: a request from one of our users must carry credentials. */
-static bool needs_auth(struct pctx *c)
-{
-	struct sipd *sd = c->sd;
-	const struct sip_addr *from;
-
-	if (!sd->proxy_auth || !sd->auth || !sd->store || c->in_dialog ||
-	    sip_msg_from(c->m, &from) || !our_domain(sd, from->uri.host) ||
-	    from->uri.host.len >= sizeof(c->domain))
-		return false;
-	sip_pl_strcpy(from->uri.host, c->domain, sizeof(c->domain));
-	for (char *p = c->domain; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	snprintf(c->realm, sizeof(c->realm), "%s",
-		 sipd_config_realm(sd->cfg, c->domain));
-	return true;
-}
-
-static void authenticate(struct pctx *c)
-{
-	const struct sip_credentials *first, *cr;
-	int err = sip_msg_credentials(c->m, SIP_HDR_PROXY_AUTHORIZATION, &first);
-
-	if (err == EBADMSG) {
-		finish(c, 400, c->m->err ? c->m->err : "Bad Proxy-Authorization header");
-		return;
-	}
-	cr = err ? NULL : sip_credentials_find(first, sip_pl_str(c->realm));
-	if (!cr || !cr->username.len || cr->username.len >= sizeof(c->username)) {
-		check(c);   /* no credentials for us: a challenge */
-		return;
-	}
-	sip_pl_strcpy(cr->username, c->username, sizeof(c->username));
-	if (sip_store_user_get(c->sd->store, c->username, c->domain, on_user, c))
-		finish(c, 500, NULL);
-}
-
 /* ---- entry points ---- */
 
-static bool in_dialog(struct sip_msg *m)
+bool px_in_dialog(struct sip_msg *m)
 {
 	const struct sip_addr *to;
 
@@ -816,7 +565,7 @@ bool sipd_proxy_request(struct sipd *sd, const struct sipd_req *rq)
 
 	if (!sd->proxy || !rq->st || rq->m->mid == SIP_REGISTER)
 		return false;
-	if (sip_proxy_route_pre(rq->m, self_h, sd, &r)) {
+	if (sip_proxy_route_pre(rq->m, px_self_h, sd, &r)) {
 		sipd_reply(sd, rq, 400, rq->m->err ? rq->m->err : "Bad Route header");
 		return true;
 	}
@@ -829,9 +578,9 @@ bool sipd_proxy_request(struct sipd *sd, const struct sipd_req *rq)
 		sipd_reply(sd, rq, 400, "Bad Route header");
 		return true;
 	}
-	self = !r.has_route && self_h(sd, &u);
+	self = !r.has_route && px_self_h(sd, &u);
 	/* to sipd itself: the core's rules (OPTIONS 200, 405, 481) */
-	if (self && (!sip_pl_isset(&u.user) || in_dialog(rq->m) ||
+	if (self && (!sip_pl_isset(&u.user) || px_in_dialog(rq->m) ||
 		     rq->m->mid == SIP_OPTIONS))
 		return false;
 	c = ctx_new(sd, rq);
@@ -840,15 +589,15 @@ bool sipd_proxy_request(struct sipd *sd, const struct sipd_req *rq)
 		return true;
 	}
 	c->route = r;
-	c->in_dialog = in_dialog(rq->m);
+	c->in_dialog = px_in_dialog(rq->m);
 	if (r.has_route || c->in_dialog) {
 		forward_next(c);
 		return true;
 	}
-	if (needs_auth(c))
-		authenticate(c);
+	if (px_needs_auth(c))
+		px_authenticate(c);
 	else
-		route_request(c);
+		px_route_request(c);
 	return true;
 }
 
@@ -857,29 +606,123 @@ bool sipd_proxy_cancel(struct sipd *sd, struct sip_txn *ist)
 	return sd->proxy && !sip_proxy_cancel(sd->proxy, ist);
 }
 
+/* sip_proxy_stateless() with the received/rport of @p src. */
+static bool stateless_send(struct sipd *sd, struct sip_msg *m,
+			   const struct sip_tp_peer *src,
+			   const struct sip_proxy_target *t,
+			   const struct sip_proxy_route *r)
+{
+	struct sip_buf via;
+	int err;
+
+	sip_buf_init(&via);
+	err = sip_proxy_stateless(sd->proxy, m, t, r,
+				  via_received(m, &src->remote, &via));
+	sip_buf_reset(&via);
+	if (err)
+		return false;
+	sd->stats.proxied_stateless++;
+	return true;
+}
+
+/* The next hop of ACK @p m (not for sipd itself) into @p t, the §16.4
+ * result into @p r. 0, ENOENT (a name: @p host to resolve), or an error. */
+static int ack_target(struct sipd *sd, struct sip_msg *m, struct sip_proxy_route *r,
+		      struct sip_proxy_target *t, char *host, size_t hostsz)
+{
+	char hop[SIP_ROUTE_URI_MAX];
+	struct sip_uri u;
+
+	if (!sd->proxy || sip_msg_check(m) ||
+	    sip_proxy_route_pre(m, px_self_h, sd, r) || sip_proxy_loop(sd->proxy, m) ||
+	    sip_uri_decode(&u, r->next_uri) || r->next_uri.len >= sizeof(hop))
+		return EINVAL;
+	if (!r->has_route && px_self_h(sd, &u))
+		return EINVAL;   /* for us: nothing acknowledges anything here */
+	sip_pl_strcpy(r->next_uri, hop, sizeof(hop));
+	return px_dest_of_uri(sd, hop, &t->dst, host, hostsz);
+}
+
+/* An ACK whose next hop is a name, while the resolver works: its own
+ * copy of the message, and its source. */
+struct ack_ctx {
+	struct sipd *sd;
+	struct sip_msg *m;
+	struct sip_tp_peer src;      /* src.conn unused (cleared) */
+	uv_getaddrinfo_t gai;
+};
+
+static void on_ack_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct ack_ctx *a = req->data;
+	struct sipd *sd = a->sd;
+	struct sip_proxy_route r;
+	struct sip_proxy_target t = { .q = -1 };
+	char host[NAME_MAX_LEN];
+
+	if (sd->proxy && !status &&
+	    ack_target(sd, a->m, &r, &t, host, sizeof(host)) == ENOENT) {
+		uint16_t port = ntohs(((struct sockaddr_in *)&t.dst.addr)->sin_port);
+
+		sipd_clock_sync(&sd->clock, &sd->loop);
+		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+			struct sip_tp_addr ad;
+
+			if (sip_tp_addr_set(&ad, ai->ai_addr))
+				continue;
+			t.dst.iface = px_iface_for(sd, t.dst.transport == SIP_TXN_TCP ?
+						   SIP_TP_TCP : SIP_TP_UDP,
+						   sip_tp_addr_af(&ad));
+			if (!t.dst.iface)
+				continue;
+			sip_tp_addr_set_port(&ad, port);
+			memcpy(&t.dst.addr, &ad.u.ss, ad.len);
+			t.dst.addrlen = ad.len;
+			(void)stateless_send(sd, a->m, &a->src, &t, &r);
+			break;
+		}
+	}
+	uv_freeaddrinfo(res);
+	sip_msg_free(a->m);
+	free(a);
+}
+
+/* Resolve @p host for ACK @p m, then send it. */
+static bool ack_resolve(struct sipd *sd, struct sip_msg *m,
+			const struct sip_tp_peer *src, const char *host)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+	struct ack_ctx *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return false;
+	if (sip_msg_decode(&a->m, m->raw.p, m->raw.len, NULL, 0, NULL)) {
+		free(a);
+		return false;
+	}
+	a->sd = sd;
+	a->src = *src;
+	a->src.conn = NULL;
+	a->gai.data = a;
+	if (uv_getaddrinfo(&sd->loop, &a->gai, on_ack_resolved, host, NULL, &hints)) {
+		sip_msg_free(a->m);
+		free(a);
+		return false;
+	}
+	return true;
+}
+
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src)
 {
 	struct sip_proxy_route r;
 	struct sip_proxy_target t = { .q = -1 };
-	struct sip_uri u;
-	char hop[SIP_ROUTE_URI_MAX], host[NAME_MAX_LEN];
+	char host[NAME_MAX_LEN];
+	int err = ack_target(sd, m, &r, &t, host, sizeof(host));
 
-	(void)src;
-	if (!sd->proxy || sip_msg_check(m) ||
-	    sip_proxy_route_pre(m, self_h, sd, &r) || sip_proxy_loop(sd->proxy, m) ||
-	    sip_uri_decode(&u, r.next_uri) || r.next_uri.len >= sizeof(hop))
-		return false;
-	if (!r.has_route && self_h(sd, &u))
-		return false;   /* for us: nothing acknowledges anything here */
-	sip_pl_strcpy(r.next_uri, hop, sizeof(hop));
-	/* an ACK is never worth a resolver round trip: IP literals only */
-	if (dest_of_uri(sd, hop, &t.dst, host, sizeof(host)))
-		return false;
-	if (sip_proxy_stateless(sd->proxy, m, &t, &r))
-		return false;
-	sd->stats.proxied_stateless++;
-	return true;
+	if (err == ENOENT)
+		return ack_resolve(sd, m, src, host);
+	return !err && stateless_send(sd, m, src, &t, &r);
 }
 
 bool sipd_proxy_response(struct sipd *sd, struct sip_msg *m,
@@ -920,16 +763,16 @@ static bool stateless_target(struct sipd *sd, struct sip_msg *m,
 	if (sip_msg_check(m) || sip_msg_hdr(m, SIP_HDR_PROXY_REQUIRE) ||
 	    sip_msg_hdr(m, SIP_HDR_REQUIRE) ||
 	    (!sip_msg_max_forwards(m, &mf) && mf == 0) ||
-	    sip_proxy_route_pre(m, self_h, sd, r) || sip_proxy_loop(sd->proxy, m) ||
+	    sip_proxy_route_pre(m, px_self_h, sd, r) || sip_proxy_loop(sd->proxy, m) ||
 	    sip_uri_decode(&u, r->next_uri) || r->next_uri.len >= sizeof(hop))
 		return false;
-	if (!r->has_route && our_uri(sd, &u))
+	if (!r->has_route && px_our_uri(sd, &u))
 		return false;
-	if (sd->proxy_auth && !in_dialog(m) && !sip_msg_from(m, &from) &&
-	    our_domain(sd, from->uri.host))
+	if (sd->proxy_auth && !px_in_dialog(m) && !sip_msg_from(m, &from) &&
+	    px_our_domain(sd, from->uri.host))
 		return false;
 	sip_pl_strcpy(r->next_uri, hop, sizeof(hop));
-	return !dest_of_uri(sd, hop, &t->dst, host, sizeof(host));
+	return !px_dest_of_uri(sd, hop, &t->dst, host, sizeof(host));
 }
 
 bool sipd_proxy_stateless_request(struct sipd *sd, struct sip_msg *m,
@@ -938,15 +781,11 @@ bool sipd_proxy_stateless_request(struct sipd *sd, struct sip_msg *m,
 	struct sip_proxy_route r;
 	struct sip_proxy_target t = { .q = -1 };
 
-	(void)src;
 	if (!sd->proxy || !sd->cfg->proxy.stateless || sd->stopping ||
 	    m->mid == SIP_ACK || m->mid == SIP_REGISTER ||
 	    !stateless_target(sd, m, &r, &t))
 		return false;
-	if (sip_proxy_stateless(sd->proxy, m, &t, &r))
-		return false;
-	sd->stats.proxied_stateless++;
-	return true;
+	return stateless_send(sd, m, src, &t, &r);
 }
 
 /* ---- start and stop ---- */
@@ -956,7 +795,7 @@ int sipd_proxy_start(struct sipd *sd)
 	const struct sipd_config_proxy *pc = &sd->cfg->proxy;
 	struct sip_proxy_conf c = {
 		.stack = sd->txn, .timers = sd->clock.ts, .timer_c = pc->timer_c_ms,
-		.local = local_h, .call_h = call_h, .arg = sd,
+		.local = px_local_h, .call_h = call_h, .arg = sd,
 	};
 	const char *what = NULL;
 	int err = 0;

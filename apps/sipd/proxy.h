@@ -26,7 +26,9 @@
  *   6. one of our domains: proxy.redirect_domains answered 302/301 with
  *      every contact and its q-value; else the contacts of the location
  *      service forked (proxy.fork: parallel, or sequential by q-value
- *      with proxy.branch_timeout_ms per group); none registered 480
+ *      with proxy.branch_timeout_ms per group; a contact with a Path is
+ *      reached through it, an RFC 5626 registration (instance, reg-id)
+ *      over its flow); none registered 480
  *   7. another domain: forwarded to the Request-URI host (an IP literal,
  *      or a name resolved by uv_getaddrinfo off the loop; no NAPTR/SRV
  *      yet); unresolvable 503
@@ -77,8 +79,9 @@ bool sipd_proxy_cancel(struct sipd *sd, struct sip_txn *ist);
 
 /**
  * An ACK no transaction took (the ACK for a 2xx): forward it
- * statelessly when it is not for sipd itself. Returns true when sent.
- * @p m is borrowed.
+ * statelessly when it is not for sipd itself; a next hop named by host
+ * is resolved first (the ACK copied meanwhile). Returns true when sent
+ * or on its way. @p m is borrowed.
  */
 bool sipd_proxy_ack(struct sipd *sd, struct sip_msg *m,
 		    const struct sip_tp_peer *src);

@@ -134,6 +134,37 @@ static unsigned keep_registrar(struct sipd *sd, struct sipd_config *nc,
 	return count;
 }
 
+static bool proxy_same(const struct sipd_config_proxy *a,
+		       const struct sipd_config_proxy *b)
+{
+	if (a->enabled != b->enabled || a->record_route != b->record_route ||
+	    a->timer_c_ms != b->timer_c_ms || a->fork != b->fork ||
+	    a->branch_timeout_ms != b->branch_timeout_ms || a->auth != b->auth ||
+	    a->stateless != b->stateless || a->redirect_code != b->redirect_code ||
+	    a->call_timeout_s != b->call_timeout_s ||
+	    a->redirect_domain_count != b->redirect_domain_count)
+		return false;
+	for (size_t i = 0; i < a->redirect_domain_count; i++)
+		if (strcasecmp(a->redirect_domains[i], b->redirect_domains[i]))
+			return false;
+	return true;
+}
+
+/* The proxy's section is read by the running proxy (Timer C, the call
+ * table, whether users authenticate): it changes only at restart. */
+static unsigned keep_proxy(struct sipd *sd, struct sipd_config *nc,
+			   struct sipd_config *old)
+{
+	unsigned count = 0;
+
+	if (!proxy_same(&old->proxy, &nc->proxy)) {
+		needs_restart(sd, "proxy");
+		count++;
+	}
+	SWAP(nc, old, proxy);
+	return count;
+}
+
 /* Keep the running values of the restart-only sections in @p nc, so
  * that sd->cfg always describes what is in effect. The listen arrays
  * are swapped, so freeing @p old frees the file's. */
@@ -298,18 +329,19 @@ int sipd_reload_check(struct sipd *sd, char *err, size_t errlen)
 	n = keep_restart_only(sd, nc, old);
 	n += keep_mgmt(sd, nc, old);
 	n += keep_registrar(sd, nc, old);
+	n += keep_proxy(sd, nc, old);
 	n += apply_log(sd, nc, old);
 	n += apply_trace(sd, nc, old);
 	n += apply_server(sd, nc, old);
+	/* the dial plan is swapped whole, its gateways' health kept */
+	if (sipd_dialplan_reload(sd, nc))
+		n++;
 	/* from here on everything reads the new configuration */
 	sd->cfg = nc;
 	sipd_config_free(old);
 	/* users[] is live: put again, so changed passwords take effect
 	 * (users removed from the file stay in the store: `sipd user rm`) */
 	if (nc->user_count && !sipd_register_load_users(sd, nc))
-		n++;
-	/* the dial plan is swapped whole, its gateways' health kept */
-	if (sipd_dialplan_reload(sd, nc))
 		n++;
 	if (!n)
 		sipd_log(&sd->log, SIPD_LOG_INFO, "configuration unchanged",

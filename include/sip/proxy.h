@@ -19,7 +19,8 @@
  * digits of a keyed hash over the loop-detection fields of the received
  * request + "." + a per-branch part. The hash is over the To tag, From
  * tag, Call-ID, Request-URI (as received), the topmost Via as received,
- * the CSeq number, Proxy-Require and Proxy-Authorization (§16.6 step 8).
+ * the CSeq number, Proxy-Require and Proxy-Authorization (§16.6 step 8);
+ * the topmost Via is taken as it is passed on (with received/rport).
  * A request coming back carries our Via with the hash computed when the
  * request first passed; the Via just below it is the topmost Via we saw
  * then, so sip_proxy_loop() recomputes the hash with that Via and finds
@@ -156,6 +157,9 @@ struct sip_proxy_opts {
 	                             the next is tried (0: until its final) */
 	bool record_route;        /* add ours (dialog-creating requests only) */
 	struct sip_proxy_route route; /* from sip_proxy_route_pre(); zero: none */
+	struct sip_pl via;        /* the request's top Via as it is passed on,
+	                             with received/rport (§18.2.1, RFC 3581 §4);
+	                             unset: as received. Copied. */
 	sip_proxy_next_h *next;   /* sequential failover decision, or NULL */
 	void *next_arg;           /* for next: NULL or a sip_mem object, of
 	                             which the call holds a reference until
@@ -200,15 +204,15 @@ size_t sip_proxy_count(const struct sip_proxy *p);
 /**
  * Forward request @p m (an ACK for a 2xx, or any request of a stateless
  * route) statelessly to @p t: Route pre-processing @p route (may be
- * NULL), Max-Forwards, our Via with a branch derived from the request's
- * own top Via branch (§16.11: a retransmission maps to the same branch;
- * an ACK gets the branch of its INVITE's... own hash), sent through the
- * stack's send hook. Returns 0, EINVAL (Max-Forwards 0), EBADMSG,
+ * NULL), Max-Forwards, the request's top Via replaced by @p via when set
+ * (as sip_proxy_opts.via), our Via with a branch derived from the
+ * request's own top Via (§16.11: a retransmission maps to the same
+ * branch), sent through the stack's send hook. Returns 0, EINVAL (Max-Forwards 0), EBADMSG,
  * ENOMEM, or the send hook's error.
  */
 int sip_proxy_stateless(struct sip_proxy *p, struct sip_msg *m,
 			const struct sip_proxy_target *t,
-			const struct sip_proxy_route *route);
+			const struct sip_proxy_route *route, struct sip_pl via);
 
 /**
  * §16.7 step 3 / §16.11 for a response that matched no client

@@ -60,11 +60,11 @@ struct sip_proxy_call {
 	bool invite;
 	struct sip_proxy_opts opts;
 	struct sip_txn_dest in;      /* where the request came from */
-	struct branch br[SIP_PROXY_TARGETS_MAX];
 	size_t nbr;
 	size_t pos;                  /* first target not started */
 	struct sip_timer seq_timer;  /* sequential: the group rang too long */
 	uint64_t hash;               /* loop-detection hash (§16.6 step 8) */
+	char *via;                   /* opts.via, copied; NULL: none */
 	unsigned live;               /* client transactions not terminated */
 	bool final_sent;
 	bool answered;               /* a 2xx went to the caller */
@@ -72,6 +72,9 @@ struct sip_proxy_call {
 	bool stop;                   /* no new branches (6xx, 2xx, CANCEL) */
 	bool started;                /* START was reported */
 	bool freeing;
+	/* nbr branches: a context lives until its last client transaction
+	 * ends (32 s after a final over UDP), so it is sized to fit */
+	struct branch br[];
 };
 
 static void after_final(struct sip_proxy_call *c);
@@ -114,6 +117,7 @@ static void call_free(struct sip_proxy_call *c, bool events)
 	for (size_t i = 0; i < c->nbr; i++)
 		branch_clear(&c->br[i]);
 	sip_mem_deref(c->opts.next_arg);
+	free(c->via);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -218,6 +222,12 @@ static void send_best(struct sip_proxy_call *c)
 			(void)sip_txn_reply_code(c->st, 500, NULL);
 	} else {
 		(void)sip_txn_reply_code(c->st, sc, NULL);
+	}
+	/* the context may live on for its client transactions: the finals
+	 * kept for the choice are not needed any more */
+	for (size_t k = 0; k < c->nbr; k++) {
+		sip_msg_free(c->br[k].resp);
+		c->br[k].resp = NULL;
 	}
 	report(c, sc < 300 ? SIP_PROXY_EV_ANSWERED : SIP_PROXY_EV_FAILED, sc);
 }
@@ -381,9 +391,10 @@ static void on_branch(struct sip_txn *t, struct sip_txn_event *ev, void *arg)
 		c->live--;
 		if (pending(b)) {
 			branch_done(b, 0);
-			after_final(c);
+			after_final(c);   /* frees @p c when it is done */
+		} else {
+			maybe_free(c);
 		}
-		maybe_free(c);
 		break;
 	default:
 		break;
@@ -397,6 +408,7 @@ static int start_branch(struct sip_proxy_call *c, struct branch *b)
 	struct proxy_fwd f = {
 		.route = &c->opts.route, .branch = branch,
 		.record_route = c->opts.record_route, .in = &c->in,
+		.via = c->via ? sip_pl_str(c->via) : (struct sip_pl){ NULL, 0 },
 	};
 	struct sip_out *o;
 	struct sip_txn *ct;
@@ -558,7 +570,7 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 
 	if (!m || sip_msg_via(m, &v))
 		return EBADMSG;
-	c = calloc(1, sizeof(*c));
+	c = calloc(1, sizeof(*c) + n * sizeof(c->br[0]));
 	if (!c)
 		return ENOMEM;
 	c->p = p;
@@ -566,7 +578,8 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 	c->invite = m->mid == SIP_INVITE;
 	c->opts = *opts;
 	c->in = *sip_txn_dest(st);
-	c->hash = proxy_loop_hash(p, m, v->raw);
+	/* over the topmost Via as we pass it on: that is what comes back */
+	c->hash = proxy_loop_hash(p, m, opts->via.len ? opts->via : v->raw);
 	c->nbr = n;
 	for (size_t i = 0; i < n; i++) {
 		c->br[i].c = c;
@@ -579,6 +592,13 @@ static int call_new(struct sip_proxy *p, struct sip_txn *st,
 	}
 	if (opts->fork == SIP_PROXY_SEQUENTIAL)
 		sort_by_q(c);
+	if (opts->via.len && !(c->via = sip_pl_dup(opts->via))) {
+		for (size_t k = 0; k < n; k++)
+			branch_clear(&c->br[k]);
+		free(c);
+		return ENOMEM;
+	}
+	c->opts.via = (struct sip_pl){ NULL, 0 };
 	c->st = sip_mem_ref(st);
 	sip_mem_ref(c->opts.next_arg);
 	*cp = c;

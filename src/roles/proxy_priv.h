@@ -36,6 +36,8 @@ struct proxy_fwd {
 	const char *branch;                   /* our Via branch */
 	bool record_route;
 	const struct sip_txn_dest *in;        /* where it came from (for RR) */
+	struct sip_pl via;                    /* its top Via as passed on;
+	                                         unset: as received */
 };
 
 /**

@@ -2,7 +2,8 @@
  * proxy_route.c - the request-side rules of the proxy core that need no
  * state: loop detection (RFC 3261 §16.3 step 4, §16.6 step 8), Route
  * pre-processing (§16.4, strict-router compatibility §16.12), building a
- * forwarded request (§16.6 steps 1-8, RFC 5658 double Record-Route),
+ * forwarded request (§16.6 steps 1-8, a strict-router next hop of step
+ * 6, RFC 5658 double Record-Route),
  * stateless forwarding of requests and responses (§16.11), and the
  * choice of the best final response (§16.7 step 6).
  */
@@ -268,6 +269,58 @@ static int push_path(struct sip_out *o, const char *route)
 	return sip_out_prepend(o, SIP_HDR_ROUTE, sip_pl_str(route));
 }
 
+/* The first Route value the forwarded copy will carry: the Path's, else
+ * the first received one left after §16.4. Unset when none. */
+static struct sip_pl first_route(struct sip_msg *m, const struct sip_proxy_target *t,
+				 const struct sip_proxy_route *r)
+{
+	struct sip_addr a;
+	const struct sip_addr *routes;
+	const char *path = t->route;
+
+	if (path && *path) {
+		const char *end = path + strcspn(path, ">");
+
+		if (*end && !sip_addr_decode(&a, (struct sip_pl){ path,
+			(size_t)(end - path) + 1 }, false, NULL))
+			return a.uri_raw;
+		return (struct sip_pl){ NULL, 0 };
+	}
+	if (!r || !r->has_route || sip_msg_route(m, &routes))
+		return (struct sip_pl){ NULL, 0 };
+	return route_at(routes, r->pop)->uri_raw;
+}
+
+/* §16.6 step 6: a next hop without "lr" is a strict router (RFC 2543):
+ * its URI becomes the Request-URI and the Request-URI the last Route. */
+static int strict_next_hop(struct sip_out *o, struct sip_msg *m,
+			   const struct sip_proxy_target *t,
+			   const struct sip_proxy_route *r)
+{
+	struct sip_pl hop = first_route(m, t, r), ruri;
+	struct sip_uri u;
+	struct sip_buf b;
+	int err;
+
+	if (!hop.p || sip_uri_decode(&u, hop) || !sip_uri_param(&u, "lr", NULL))
+		return 0;
+	ruri = t->uri ? sip_pl_str(t->uri) :
+		r && r->strict ? r->next_uri : m->ruri;
+	sip_buf_init(&b);
+	sip_buf_putc(&b, '<');
+	sip_buf_pl(&b, ruri);
+	sip_buf_putc(&b, '>');
+	err = sip_buf_err(&b);
+	if (!err)
+		err = sip_out_add(o, SIP_HDR_ROUTE, NULL, sip_buf_pl_get(&b));
+	sip_buf_reset(&b);
+	if (!err)
+		err = sip_out_set_ruri(o, hop);
+	if (!err)
+		err = sip_out_route_pop(o);
+	return err;
+}
+
 int proxy_build_request(const struct sip_proxy *p, struct sip_msg *m,
 			const struct sip_proxy_target *t,
 			const struct proxy_fwd *f, struct sip_out **op)
@@ -287,6 +340,12 @@ int proxy_build_request(const struct sip_proxy *p, struct sip_msg *m,
 		goto out;
 	if ((err = push_path(o, t->route)))
 		goto out;
+	if ((err = strict_next_hop(o, m, t, f->route)))
+		goto out;
+	/* §18.2.1: the received/rport the transport noted on arrival */
+	if (f->via.len && ((err = sip_out_via_pop(o)) ||
+			   (err = sip_out_via_push(o, f->via))))
+		goto out;
 	err = push_via(p, o, &t->dst, f->branch);
 out:
 	if (err)
@@ -300,11 +359,11 @@ out:
 
 int sip_proxy_stateless(struct sip_proxy *p, struct sip_msg *m,
 			const struct sip_proxy_target *t,
-			const struct sip_proxy_route *route)
+			const struct sip_proxy_route *route, struct sip_pl via)
 {
 	char branch[64];
 	const struct sip_via *v;
-	struct proxy_fwd f = { .route = route, .branch = branch };
+	struct proxy_fwd f = { .route = route, .branch = branch, .via = via };
 	struct sip_out *o;
 	struct sip_buf b;
 	struct fnv h = { 1469598103934665603ull };
@@ -313,7 +372,7 @@ int sip_proxy_stateless(struct sip_proxy *p, struct sip_msg *m,
 
 	if (sip_msg_via(m, &v))
 		return EBADMSG;
-	lh = proxy_loop_hash(p, m, v->raw);
+	lh = proxy_loop_hash(p, m, via.len ? via : v->raw);
 	/* §16.11: the same request (a retransmission) gets the same branch;
 	 * the incoming branch and the target name it */
 	fnv_add(&h, p->conf.secret, sizeof(p->conf.secret));

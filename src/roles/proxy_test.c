@@ -233,7 +233,7 @@ static void test_strict_forward(void **state)
 	fx_init(&f, 0);
 	st = recv_invite(&f,
 		"OPTIONS sip:proxy.test SIP/2.0\n"
-		"Route: <sip:next.test>, <sip:bob@192.0.2.9>\n"
+		"Route: <sip:next.test;lr>, <sip:bob@192.0.2.9>\n"
 		"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKs1\n"
 		"From: <sip:a@a.test>;tag=1\nTo: <sip:b@b.test>;tag=2\n"
 		"Call-ID: x\nCSeq: 2 OPTIONS\nMax-Forwards: 5\n\n");
@@ -242,10 +242,62 @@ static void test_strict_forward(void **state)
 	assert_int_equal(sip_proxy_forward(f.p, st, &t, 1, &o, NULL), 0);
 	s = f.h.sent[sent_idx(&f, "OPTIONS", 0)].text;
 	assert_non_null(strstr(s, "OPTIONS sip:bob@192.0.2.9 SIP/2.0\r\n"));
-	assert_non_null(strstr(s, "Route: <sip:next.test>\r\n"));
+	assert_non_null(strstr(s, "Route: <sip:next.test;lr>\r\n"));
 	assert_null(strstr(s, "<sip:bob@192.0.2.9>"));
 	assert_non_null(strstr(s, "Max-Forwards: 4\r\n"));
 	assert_null(strstr(s, "Record-Route"));   /* not asked for */
+	fx_free(&f);
+}
+
+/* §16.6 step 6: the next hop is a strict router (no lr). */
+static void test_strict_next_hop(void **state)
+{
+	struct fx f;
+	struct sip_txn *st;
+	struct sip_proxy_route r;
+	struct sip_proxy_opts o = { 0 };
+	struct sip_proxy_target t = target(NULL, 7, -1, SIP_TXN_UDP);
+	const char *s;
+
+	(void)state;
+	fx_init(&f, 0);
+	st = recv_invite(&f,
+		"BYE sip:bob@192.0.2.9 SIP/2.0\n"
+		"Route: <sip:proxy.test;lr>, <sip:old.test>, <sip:next.test;lr>\n"
+		"Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKs2\n"
+		"From: <sip:a@a.test>;tag=1\nTo: <sip:b@b.test>;tag=2\n"
+		"Call-ID: y\nCSeq: 2 BYE\nMax-Forwards: 5\n\n");
+	assert_int_equal(sip_proxy_route_pre(sip_txn_msg(st), self_h, NULL, &r), 0);
+	assert_int_equal(r.pop, 1);
+	o.route = r;
+	assert_int_equal(sip_proxy_forward(f.p, st, &t, 1, &o, NULL), 0);
+	s = f.h.sent[sent_idx(&f, "BYE", 0)].text;
+	assert_non_null(strstr(s, "BYE sip:old.test SIP/2.0\r\n"));
+	assert_non_null(strstr(s, "Route: <sip:next.test;lr>\r\n"));
+	assert_non_null(strstr(s, "Route: <sip:bob@192.0.2.9>\r\n"));
+	assert_true(strstr(s, "<sip:next.test;lr>") < strstr(s, "<sip:bob@192.0.2.9>"));
+	assert_null(strstr(s, "proxy.test"));
+	fx_free(&f);
+}
+
+/* RFC 3327: a contact registered through edge proxies is reached by
+ * its Path, pushed as Route values on top of any left. */
+static void test_path(void **state)
+{
+	struct fx f;
+	struct sip_txn *st;
+	struct sip_proxy_opts o = { .record_route = true };
+	struct sip_proxy_target t = target("sip:bob@10.0.0.5:5070", 7, -1, SIP_TXN_UDP);
+	const char *s;
+
+	(void)state;
+	t.route = "<sip:edge1.test;lr>, <sip:edge2.test;lr>";
+	fx_init(&f, 0);
+	st = recv_invite(&f, invite);
+	assert_int_equal(sip_proxy_forward(f.p, st, &t, 1, &o, NULL), 0);
+	s = f.h.sent[sent_idx(&f, "INVITE", 0)].text;
+	assert_non_null(strstr(s, "INVITE sip:bob@10.0.0.5:5070 SIP/2.0\r\n"));
+	assert_non_null(strstr(s, "Route: <sip:edge1.test;lr>, <sip:edge2.test;lr>\r\n"));
 	fx_free(&f);
 }
 
@@ -647,8 +699,8 @@ static void test_stateless(void **state)
 	(void)state;
 	fx_init(&f, 0);
 	m = tu_msg(invite);
-	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL), 0);
-	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL), 0);
+	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL, (struct sip_pl){ NULL, 0 }), 0);
+	assert_int_equal(sip_proxy_stateless(f.p, m, &t, NULL, (struct sip_pl){ NULL, 0 }), 0);
 	sip_msg_free(m);
 	assert_int_equal(f.h.nsent, 2);
 	sent_branch(&f, 0, b1, sizeof(b1));
@@ -681,6 +733,8 @@ int main(void)
 		cmocka_unit_test(test_best),
 		cmocka_unit_test(test_route_pre),
 		cmocka_unit_test(test_strict_forward),
+		cmocka_unit_test(test_strict_next_hop),
+		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_parallel_486_200),
 		cmocka_unit_test(test_parallel_cancel_ringing),

@@ -3,7 +3,8 @@
 # for another domain is forwarded without a transaction (no 100 Trying
 # comes back), with sipd's Via on top and Max-Forwards decremented; its
 # retransmission is forwarded again with the same branch; the response
-# is passed back to the caller without sipd's Via.
+# is passed back to the caller without sipd's Via. The caller's Via
+# carries the rport value sipd saw (RFC 3581), so the response finds it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/proxylib.sh"
 it_begin proxy_stateless "$@"
@@ -37,6 +38,8 @@ if a is None or b is None:
 va, vb = a.all("via"), b.all("via")
 if len(va) != 2 or "branch=z9hG4bKsp" not in va[0]:
     errs.append("Via %s" % va)
+if "rport=%d" % uac.port not in va[1]:
+    errs.append("the caller's Via lacks rport=%d: %s" % (uac.port, va[1]))
 if va[0] != vb[0]:
     errs.append("retransmission got another branch: %s / %s" % (va[0], vb[0]))
 if a.get("max-forwards") != "9":

@@ -160,6 +160,38 @@ number 6000 from alice (class international)
 no rule matched: the caller gets 404 Not Found
 EOF
 
+# The commented example at the end of etc/sipd.yaml, uncommented, is a
+# valid plan; so is the example of docs/config.md, whose sample output
+# must be what sipd prints.
+top=$(cd "$IT_SRC/../.." && pwd)
+{
+	sed -n '1,/^# users:/p' "$top/etc/sipd.yaml" | sed '$d'
+	sed -n '/^# users:/,$p' "$top/etc/sipd.yaml" | sed 's/^# \{0,1\}//'
+} >"$IT_DIR/example.yaml"
+grep -q "^dialplan:" "$IT_DIR/example.yaml" || it_fail "etc/sipd.yaml has no commented dialplan example"
+IT_CFG="$IT_DIR/example.yaml" case_ 0 030123 --from alice <<'EOF'
+number 030123 from alice (class national)
+rule "national" matched (number regex "^0([1-9]\d+)$")
+rewritten: 030123 -> +4930123
+destination: gateway group "pstn", tried in this order:
+   1. sip:192.0.2.10 (priority 1, weight 2)
+   2. sip:192.0.2.11;transport=tcp (priority 2, weight 1)
+EOF
+{
+	echo "server: { domains: [ example.com ] }"
+	sed -n '/^### dialplan/,/^| key/p' "$top/docs/config.md" |
+		sed -n '/^```yaml$/,/^```$/p' | sed '1d;$d'
+} >"$IT_DIR/doc.yaml"
+sed -n '/^\$ sipd route test 0044207946 --from alice/,/^```$/p' "$top/docs/config.md" |
+	sed '1d;$d' >"$IT_DIR/doc.want"
+[ -s "$IT_DIR/doc.want" ] || it_fail "docs/config.md: no sample output of sipd route test"
+IT_CFG="$IT_DIR/doc.yaml" case_ 0 0044207946 --from alice <"$IT_DIR/doc.want"
+IT_CFG="$IT_DIR/doc.yaml" case_ 1 0044207946 --from bob <<'EOF'
+number 0044207946 from bob (class national)
+rule "international" matched (number regex "^00([1-9]\d+)$")
+refused: class national is not allowed (rule allows: international): the caller gets 403 Forbidden
+EOF
+
 # Usage and configuration errors: exit 2, nothing on stdout.
 usage_() {
 	local rc

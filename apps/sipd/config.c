@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "sip/auth.h"
+#include "sip/http.h"
 
 #include "config.h"
 #include "config_dialplan.h"
@@ -62,6 +63,10 @@ static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
 		      const yaml_node_t *node, int line);
 static int check_user(struct sipd_schema_ctx *ctx, void *obj,
 		      const yaml_node_t *node, int line);
+static int check_http(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line);
+static int check_hep(struct sipd_schema_ctx *ctx, void *obj,
+		     const yaml_node_t *node, int line);
 static int check_proxy(struct sipd_schema_ctx *ctx, void *obj,
 		       const yaml_node_t *node, int line);
 
@@ -78,6 +83,8 @@ static int check_proxy(struct sipd_schema_ctx *ctx, void *obj,
 #define AUTH(f)   offsetof(struct sipd_config_auth, f)
 #define USER(f)   offsetof(struct sipd_config_user, f)
 #define REALM(f)  offsetof(struct sipd_config_realm, f)
+#define HEP(f)    offsetof(struct sipd_config_hep, f)
+#define HTTP(f)   offsetof(struct sipd_config_http, f)
 #define PROXY(f)  offsetof(struct sipd_config_proxy, f)
 
 static const struct sipd_schema_key domain_entry = {
@@ -101,12 +108,29 @@ static const struct sipd_schema_key log_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct sipd_schema_key hep_keys[] = {
+	{ .name = "address", .type = SIPD_SCHEMA_ADDRESS, .offset = HEP(address) },
+	{ .name = "port", .type = SIPD_SCHEMA_INT, .offset = HEP(port),
+	  .min = 1, .max = 65535, .def = "9060" },
+	{ .name = "id", .type = SIPD_SCHEMA_INT, .offset = HEP(id),
+	  .min = 0, .max = 2147483647, .def = "2001" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map hep_map = {
+	.size = sizeof(struct sipd_config_hep),
+	.keys = hep_keys,
+	.check = check_hep,
+};
+
 static const struct sipd_schema_key trace_keys[] = {
 	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL,
 	  .offset = TRACE(enabled), .def = "false" },
 	{ .name = "ring_size", .type = SIPD_SCHEMA_INT,
 	  .offset = TRACE(ring_size), .min = 16, .max = 1000000,
 	  .def = "10000" },
+	{ .name = "hep", .type = SIPD_SCHEMA_MAP, .offset = TRACE(hep),
+	  .map = &hep_map },
 	{ .name = NULL },
 };
 
@@ -287,6 +311,29 @@ static const struct sipd_schema_map auth_map = {
 	.check = check_auth,
 };
 
+static const struct sipd_schema_key allow_entry = {
+	.type = SIPD_SCHEMA_STRING,
+};
+
+static const struct sipd_schema_key http_keys[] = {
+	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL, .offset = HTTP(enabled),
+	  .def = "false" },
+	{ .name = "address", .type = SIPD_SCHEMA_ADDRESS,
+	  .offset = HTTP(address), .def = "127.0.0.1" },
+	{ .name = "port", .type = SIPD_SCHEMA_INT, .offset = HTTP(port),
+	  .min = 1, .max = 65535, .def = "8080" },
+	{ .name = "token", .type = SIPD_SCHEMA_STRING, .offset = HTTP(token) },
+	{ .name = "allow", .type = SIPD_SCHEMA_LIST, .offset = HTTP(allow),
+	  .count_offset = HTTP(allow_count), .elem = &allow_entry, .max = 32 },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map http_map = {
+	.size = sizeof(struct sipd_config_http),
+	.keys = http_keys,
+	.check = check_http,
+};
+
 static const struct sipd_schema_key user_keys[] = {
 	{ .name = "name", .type = SIPD_SCHEMA_STRING, .offset = USER(name),
 	  .required = true },
@@ -371,6 +418,8 @@ static const struct sipd_schema_key config_keys[] = {
 	  .map = &auth_map },
 	{ .name = "users", .type = SIPD_SCHEMA_LIST, .offset = CONFIG(users),
 	  .count_offset = CONFIG(user_count), .elem = &user_entry },
+	{ .name = "http", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(http),
+	  .map = &http_map },
 	{ .name = "proxy", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(proxy),
 	  .map = &proxy_map },
 	{ .name = "dialplan", .type = SIPD_SCHEMA_MAP,
@@ -610,6 +659,44 @@ static int check_user(struct sipd_schema_ctx *ctx, void *obj,
 		return sipd_schema_error(ctx, key_line(ctx, node, "ha1_sha256", line),
 					 "%s.ha1_sha256 must be %d hex digits",
 					 ctx->path, HA1_SHA256_LEN);
+	return 0;
+}
+
+/* trace.hep is off when absent; written, it needs its collector. */
+static int check_hep(struct sipd_schema_ctx *ctx, void *obj,
+		     const yaml_node_t *node, int line)
+{
+	const struct sipd_config_hep *h = obj;
+
+	if (node && !h->address)
+		return sipd_schema_error(ctx, line, "missing required key "
+					 "'address' in %s", ctx->path);
+	return 0;
+}
+
+/* http.allow entries are networks "ADDR[/PREFIX]"; a token is sent in an
+ * HTTP header, so it is printable ASCII without spaces (RFC 6750 §2.1
+ * b64token characters). */
+static int check_http(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line)
+{
+	const struct sipd_config_http *h = obj;
+	struct sip_http_net net;
+
+	for (size_t i = 0; i < h->allow_count; i++)
+		if (sip_http_net_parse(&net, h->allow[i]))
+			return sipd_schema_error(ctx,
+				entry_line(ctx, node, "allow", i, line),
+				"%s.allow[%zu] '%s' is not an address or "
+				"ADDRESS/PREFIX network", ctx->path, i,
+				h->allow[i]);
+	for (const char *p = h->token; p && *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789-._~+/=", *p))
+			return sipd_schema_error(ctx,
+				key_line(ctx, node, "token", line),
+				"%s.token may hold only letters, digits and "
+				"-._~+/=", ctx->path);
 	return 0;
 }
 

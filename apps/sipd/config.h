@@ -45,10 +45,29 @@ struct sipd_config_log {
 	enum sipd_log_format format; /**< text */
 };
 
+/** trace.hep: copy each traced message to a HEPv3 collector over UDP. */
+struct sipd_config_hep {
+	char *address;           /**< collector IP; NULL: no HEP export */
+	unsigned port;           /**< 9060 */
+	unsigned id;             /**< capture agent id; 2001 */
+};
+
 /** trace: the in-memory ring of recent messages. */
 struct sipd_config_trace {
 	bool enabled;            /**< false; `sipd --trace` sets it */
 	unsigned ring_size;      /**< messages kept; 10000 */
+	struct sipd_config_hep hep;
+};
+
+/** http: the management API (src/mgmt/, API.md). */
+struct sipd_config_http {
+	bool enabled;            /**< false */
+	char *address;           /**< "127.0.0.1" */
+	unsigned port;           /**< 8080 */
+	char *token;             /**< bearer token; NULL: network rule */
+	char **allow;            /**< without a token: peers served, as
+				      "ADDR[/PREFIX]"; none: loopback */
+	size_t allow_count;
 };
 
 /** One listen[] entry: a socket to open. */
@@ -265,6 +284,7 @@ struct sipd_config {
 	struct sipd_config_auth auth;
 	struct sipd_config_user *users;
 	size_t user_count;
+	struct sipd_config_http http;
 	struct sipd_config_proxy proxy;
 	struct sipd_config_dialplan dialplan;
 };

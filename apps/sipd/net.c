@@ -259,6 +259,7 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 	int err;
 
 	sd->stats.requests_in++;
+	sd->stats.by_method[(unsigned)m->mid < SIP_METHOD__COUNT ? m->mid : 0]++;
 	if (m->mid == SIP_OPTIONS && sipd_core_options_stateless(sd, m, src)) {
 		sip_msg_free(m);
 		return;
@@ -311,6 +312,22 @@ void sipd_net_recv(void *arg, struct sip_msg *m, const struct sip_tp_peer *src)
 
 /* ---- sending ---- */
 
+/* Responses sent, per status code ("SIP/2.0 NNN"), for /metrics. */
+static void count_response(struct sipd_stats *st, const char *p, size_t len)
+{
+	unsigned code = 0;
+
+	if (len < 12 || memcmp(p, "SIP/2.0 ", 8))
+		return;
+	for (size_t i = 8; i < 11; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return;
+		code = code * 10 + (unsigned)(p[i] - '0');
+	}
+	if (code >= 100 && code <= 699)
+		st->by_code[code - 100]++;
+}
+
 int sipd_net_send(struct sipd *sd, const struct sip_tp_peer *dst,
 		  const char *p, size_t len)
 {
@@ -325,6 +342,7 @@ int sipd_net_send(struct sipd *sd, const struct sip_tp_peer *dst,
 			 NULL);
 		return err;
 	}
+	count_response(&sd->stats, p, len);
 	trace(sd, SIPD_TRACE_SEND, dst, p, len);
 	return 0;
 }

@@ -295,19 +295,52 @@ static unsigned apply_server(struct sipd *sd, const struct sipd_config *nc,
 	return count;
 }
 
+/* The management API's sections belong to running objects (the HTTP
+ * server, the HEP socket): restart only. */
+static unsigned keep_mgmt(struct sipd *sd, struct sipd_config *nc,
+			  struct sipd_config *old)
+{
+	const struct sipd_config_http *a = &old->http, *b = &nc->http;
+	const struct sipd_config_hep *x = &old->trace.hep, *y = &nc->trace.hep;
+	unsigned count = 0;
+
+	if (a->enabled != b->enabled || !str_same(a->address, b->address) ||
+	    a->port != b->port || !str_same(a->token, b->token) ||
+	    !list_same(a->allow, a->allow_count, b->allow, b->allow_count)) {
+		needs_restart(sd, "http");
+		count++;
+	}
+	if (!str_same(x->address, y->address) || x->port != y->port ||
+	    x->id != y->id) {
+		needs_restart(sd, "trace.hep");
+		count++;
+	}
+	SWAP(nc, old, http);
+	SWAP(nc, old, trace.hep);
+	return count;
+}
+
 void sipd_reload(struct sipd *sd)
 {
-	struct sipd_config *nc, *old = sd->cfg;
 	char err[ERR_MAX];
-	unsigned n;
 
-	if (sipd_config_load(&nc, sd->config_path, err, sizeof(err))) {
+	(void)sipd_reload_check(sd, err, sizeof(err));
+}
+
+int sipd_reload_check(struct sipd *sd, char *err, size_t errlen)
+{
+	struct sipd_config *nc, *old = sd->cfg;
+	unsigned n;
+	int e;
+
+	if ((e = sipd_config_load(&nc, sd->config_path, err, errlen))) {
 		sipd_log(&sd->log, SIPD_LOG_ERROR,
 			 "reload refused, running configuration kept",
 			 "error", err, NULL);
-		return;
+		return e;
 	}
 	n = keep_restart_only(sd, nc, old);
+	n += keep_mgmt(sd, nc, old);
 	n += keep_registrar(sd, nc, old);
 	n += keep_proxy(sd, nc, old);
 	n += apply_log(sd, nc, old);
@@ -326,4 +359,5 @@ void sipd_reload(struct sipd *sd)
 	if (!n)
 		sipd_log(&sd->log, SIPD_LOG_INFO, "configuration unchanged",
 			 "file", sd->config_path, NULL);
+	return 0;
 }

@@ -7,8 +7,9 @@
  * the transaction stack (T1, T2, T4 from the configuration; its send
  * hook is the transport, the transport's late errors go back to it, its
  * requests to the core), the listeners, the dial plan and its gateway
- * probes, the signal handlers. Any failure
- * is logged and ends the run.
+ * probes, the signal handlers. Any failure is logged and ends the run.
+ * Last, the management side (mgmt.h): loop latency probe, HEP export,
+ * HTTP API.
  *
  * Signals: SIGTERM and SIGINT begin the graceful stop of drain.h (a
  * second one stops at once); SIGHUP reloads the configuration
@@ -35,6 +36,7 @@
 #include "dialplan.h"
 #include "proxy.h"
 #include "drain.h"
+#include "mgmt.h"
 #include "net.h"
 #include "register.h"
 #include "reload.h"
@@ -164,6 +166,8 @@ static int start(struct sipd *sd)
 		return err;
 	else if ((err = start_signals(sd)))
 		what = "signals";
+	else if ((err = sipd_mgmt_start(sd)))
+		return err;
 	if (err)
 		sipd_log(&sd->log, SIPD_LOG_ERROR, "cannot start", "step", what,
 			 "error", strerror(err), NULL);
@@ -192,6 +196,8 @@ static void teardown(struct sipd *sd)
 	sipd_proxy_stop(sd);
 	sipd_register_stop(sd);
 	sipd_dialplan_stop(sd);
+	/* after the store: its cancelled operations still answer HTTP */
+	sipd_mgmt_stop(sd);
 	sd->txn = sip_mem_deref(sd->txn);
 	sipd_net_release_all(sd);
 	sd->tp = sip_mem_deref(sd->tp);

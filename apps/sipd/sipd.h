@@ -28,6 +28,7 @@
 
 #include <uv.h>
 
+#include "sip/hdr.h"
 #include "sip/auth.h"
 #include "sip/transport.h"
 
@@ -46,6 +47,7 @@ struct sip_txn_stack;
 struct sipd_calls;
 struct sipd_stx;
 struct sipd_trace;
+struct sipd_mgmt;
 
 /** Counters of the daemon, beside sip_tp_stats() and sip_txn_stack_stats(). */
 struct sipd_stats {
@@ -62,6 +64,11 @@ struct sipd_stats {
 	uint64_t dropped;          /* requests not answered: out of memory,
 	                              no usable Via, no route back */
 	uint64_t send_errors;      /* sends the transport refused or failed */
+	/* for /metrics (mgmt.c) */
+	uint64_t by_method[SIP_METHOD__COUNT]; /* requests received, per
+	                              enum sip_method (0: other methods) */
+	uint64_t by_code[600];     /* responses sent (retransmissions too),
+	                              [code - 100] */
 	uint64_t proxied;          /* requests forwarded statefully (proxy.c) */
 	uint64_t proxied_stateless; /* requests and responses forwarded
 	                              statelessly (ACK for 2xx, §16.11) */
@@ -120,6 +127,9 @@ struct sipd {
 	size_t busy;               /**< transactions that hold the stop */
 
 	struct sipd_stats stats;
+
+	/* HTTP API, metrics, HEP export (mgmt.c); NULL when off. */
+	struct sipd_mgmt *mgmt;
 };
 
 /**

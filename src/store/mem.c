@@ -435,6 +435,58 @@ int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 	return 0;
 }
 
+struct all_binds {
+	const struct sip_binding **v;
+	struct sip_binding *views;     /* the compact nodes seen as bindings */
+	size_t n;
+	uint64_t now;
+};
+
+static void collect_aor(struct store_map_node *n, void *arg)
+{
+	struct all_binds *c = arg;
+
+	for (struct mem_bind *b = ((struct mem_aor *)n)->binds; b; b = b->next)
+		if (b->expires > c->now) {
+			bind_view(b, &c->views[c->n]);
+			c->v[c->n] = &c->views[c->n];
+			c->n++;
+		}
+}
+
+static int by_aor(const void *a, const void *b)
+{
+	const struct sip_binding *x = *(const struct sip_binding *const *)a;
+	const struct sip_binding *y = *(const struct sip_binding *const *)b;
+	int d = strcmp(x->aor, y->aor);
+
+	return d ? d : strcmp(x->key, y->key);
+}
+
+int store_mem_list(struct store_mem *m, uint64_t now, struct sip_bindings **out)
+{
+	struct all_binds c = { NULL, NULL, 0, now };
+	size_t cap = m->nbinds ? m->nbinds : 1;
+	struct sip_bindings *bs;
+
+	c.v = malloc(cap * sizeof(*c.v));
+	c.views = malloc(cap * sizeof(*c.views));
+	if (!c.v || !c.views) {
+		free(c.v);
+		free(c.views);
+		return ENOMEM;
+	}
+	store_map_foreach(&m->aors, collect_aor, &c);
+	qsort(c.v, c.n, sizeof(*c.v), by_aor);
+	bs = store_bindings_new(c.v, c.n);
+	free(c.v);
+	free(c.views);
+	if (!bs)
+		return ENOMEM;
+	*out = bs;
+	return 0;
+}
+
 size_t store_mem_sweep(struct store_mem *m, uint64_t now)
 {
 	uint64_t sec = now / 1000, first = m->next_sec, n;

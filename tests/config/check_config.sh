@@ -164,6 +164,46 @@ log: {}
 trace: {}
 YAML
 
+bad http_port 4 "http.port: 0 is out of range 1-65535" <<'YAML'
+http:
+  enabled: true
+  # the API's port
+  port: 0
+YAML
+
+bad http_allow 4 "http.allow[1] '10.0.0.0/33' is not an address or ADDRESS/PREFIX network" <<'YAML'
+http:
+  allow:
+    - 127.0.0.1
+    - 10.0.0.0/33
+YAML
+
+bad http_token 3 "http.token may hold only letters, digits and -._~+/=" <<'YAML'
+http:
+  enabled: true
+  token: "two words"
+YAML
+
+bad http_address 2 "http.address: invalid IP address 'localhost'" <<'YAML'
+http:
+  address: localhost
+YAML
+
+bad hep_no_address 4 "missing required key 'address' in trace.hep" <<'YAML'
+trace:
+  enabled: true
+  hep:
+    port: 9060
+YAML
+
+bad hep_port 5 "trace.hep.port: 99999 is out of range 1-65535" <<'YAML'
+trace:
+  enabled: true
+  hep:
+    address: 127.0.0.1
+    port: 99999
+YAML
+
 bad empty_listen 1 "listen must have at least 1 entry" <<'YAML'
 listen: []
 YAML

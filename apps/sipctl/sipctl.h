@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "args.h"
-#include "http.h"
+#include "httpc.h"
 
 struct sipctl {
 	const struct sipctl_args *a;

@@ -1,5 +1,5 @@
 /*
- * sipctl_http_test.c - sipctl's HTTP client without sockets (http.c):
+ * sipctl_http_test.c - sipctl's HTTP client without sockets (httpc.c):
  * URLs, percent-encoding, responses with Content-Length, chunked coding
  * or read to the close, and malformed or cut answers.
  */
@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "http.h"
+#include "httpc.h"
 
 static void test_url(void **state)
 {

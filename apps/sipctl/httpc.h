@@ -1,5 +1,5 @@
 /*
- * http.h - the small HTTP/1.1 client sipctl talks to sipd's API with
+ * httpc.h - the small HTTP/1.1 client sipctl talks to sipd's API with
  * (RFC 9112 message syntax, RFC 9110 semantics; RFC 6750 bearer token).
  *
  * One request per connection ("Connection: close"), plain http:// only:

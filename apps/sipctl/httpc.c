@@ -1,5 +1,5 @@
 /*
- * http.c - a minimal HTTP/1.1 client for sipd's API (see http.h):
+ * httpc.c - a minimal HTTP/1.1 client for sipd's API (see httpc.h):
  * RFC 9112 §3-§7 (request line, header fields, Content-Length, chunked
  * transfer coding), RFC 3986 (http URLs, percent-encoding).
  */
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "http.h"
+#include "httpc.h"
 
 /* ---- URL ---------------------------------------------------------------- */
 

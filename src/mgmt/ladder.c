@@ -860,7 +860,8 @@ static const char html_style[] =
 	"summary{cursor:pointer;padding:.2em .4em;font-family:monospace}\n"
 	"pre{margin:0;padding:.5em;background:#f6f6f6;overflow:auto}\n";
 
-/* Clicking arrow i opens message i, marks it and scrolls to it. */
+/* Clicking arrow i opens message i, marks it and scrolls to it; so does
+ * opening the page as FILE.html#m{i} (a link to one message). */
 static const char html_script[] =
 	"(function(){\n"
 	"  var sel=null;\n"
@@ -875,6 +876,8 @@ static const char html_script[] =
 	"  for(var k=0;k<gs.length;k++){\n"
 	"    gs[k].addEventListener('click',function(){show(this.getAttribute('data-i'));});\n"
 	"  }\n"
+	"  var m=/^#m(\\d+)$/.exec(location.hash);\n"
+	"  if(m)show(m[1]);\n"
 	"})();\n";
 
 static void html_message(FILE *f, const struct model *md, size_t i)

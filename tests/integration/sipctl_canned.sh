@@ -7,7 +7,7 @@
 # answers, --follow polling with after=next, colours (only on a
 # terminal, NO_COLOR respected), --pcap, and the ladder drawn from the
 # API and from a file (text equal to tests/data/ladder/call.txt, SVG and
-# the HTML page's SVG parsed as XML).
+# the HTML page's SVG parsed as XML, the page's script run in chromium).
 # It proves nothing about sipd's API: sipctl.sh runs sipctl against the
 # real daemon.
 . "$(dirname "$0")/lib.sh"
@@ -263,6 +263,20 @@ ET.fromstring(svg)
 n = len(re.findall(r"<details id=\"raw\d+\">", t))
 ext = re.findall(r"(src|href)=", t)
 sys.exit(0 if n == 16 and not ext and "addEventListener" in t else 1)' "$IT_DIR/call.html"
+# the page's script, run by a real browser: a link to arrow 9 opens
+# message 9 (the click handler calls the same function)
+if command -v chromium >/dev/null; then
+	timeout 60 chromium --headless --no-sandbox --disable-gpu \
+		--user-data-dir="$IT_DIR/chromium" --dump-dom \
+		"file://$IT_DIR/call.html#m9" >"$IT_DIR/dom.html" 2>"$IT_DIR/chromium.err"
+	check "ladder --html in chromium: #m9 opens message 9 only" python3 -c '
+import re, sys
+t = open(sys.argv[1]).read()
+opened = re.findall(r"<details id=\"raw(\d+)\" open=\"\" class=\"sel\">", t)
+sys.exit(0 if opened == ["9"] and t.count("<details id=") == 16 else 1)' "$IT_DIR/dom.html"
+else
+	it_note "chromium is missing: the page's script was not run"
+fi
 run ladder_none ladder nosuchcall
 expect_rc ladder_none 1
 

@@ -1,14 +1,19 @@
 /*
  * ladder_test.c - ladder diagrams (ladder.c) and the trace JSON reader
- * (tracejson.c): a call through the proxy, INVITE/100/180/200 (the 200
- * retransmitted)/ACK/BYE/200, drawn as text and compared byte for byte
- * with the expected renderings in tests/data/ladder/; columns, labels,
- * retransmissions, colour, escaping in SVG/HTML, the JSON forms.
+ * (tracejson.c): calls through the proxy, INVITE/100/180/200/ACK/BYE/200,
+ * drawn as text and compared byte for byte with the expected renderings
+ * in tests/data/ladder/; columns, labels, retransmissions, colour,
+ * escaping in SVG/HTML, the JSON forms.
  *
- * tests/data/ladder/call.jsonl is in sipd's JSON trace format
- * (apps/sipd/trace.c, one log line mixed in). To regenerate the expected
- * files after an intended change of the drawing, run this test with
- * SIPD_LADDER_UPDATE=1 and review the diff.
+ * tests/data/ladder/proxy-call.jsonl is sipd's stderr (log.format json,
+ * --trace) recorded while sipd proxied one sipp call (proxy branch,
+ * tests/integration/proxy_call.sh's UDP case): start-up log lines, an
+ * OPTIONS probe, the callee's REGISTER and the 13 messages of the call.
+ * retrans-call.jsonl is written by hand in the same format: a call whose
+ * 200 OK the callee retransmits (sipd forwards the copy, RFC 3261
+ * §16.7 step 10), with one log line mixed in.
+ * To regenerate the expected files after an intended change of the
+ * drawing, run this test with SIPD_LADDER_UPDATE=1 and review the diff.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,14 +29,32 @@
 #include "sip/ladder.h"
 #include "testutil.h"
 
-static void load_call(struct sip_ladder_trace *t)
-{
-	char err[128];
-	size_t len;
-	char *text = tu_read_data("ladder/call.jsonl", &len);
+static const char proxy_cid[] = "1-10508@127.0.0.1";
 
+static void load(struct sip_ladder_trace *t, const char *name)
+{
+	char err[128], rel[64];
+	size_t len;
+	char *text;
+
+	snprintf(rel, sizeof(rel), "ladder/%s", name);
+	text = tu_read_data(rel, &len);
 	assert_int_equal(sip_ladder_trace_parse(t, text, len, err, sizeof(err)), 0);
 	free(text);
+}
+
+/* The hand-written call with a retransmitted 200. */
+static void load_call(struct sip_ladder_trace *t)
+{
+	load(t, "retrans-call.jsonl");
+}
+
+/* The recorded proxied call, without the other messages of the trace. */
+static void load_proxy_call(struct sip_ladder_trace *t)
+{
+	load(t, "proxy-call.jsonl");
+	assert_int_equal(t->n, 17);
+	assert_int_equal(sip_ladder_trace_filter_call(t, proxy_cid), 13);
 }
 
 typedef int (render_h)(FILE *f, const struct sip_ladder_entry *e, size_t n,
@@ -97,6 +120,29 @@ static void test_parse_lines(void **state)
 	sip_ladder_trace_free(&t);
 }
 
+static void test_proxy_call(void **state)
+{
+	struct sip_ladder_trace t;
+	struct sip_ladder_opts o = { .title = "Call-ID: 1-10508@127.0.0.1" };
+	char *out;
+	int err;
+
+	(void)state;
+	load_proxy_call(&t);
+	out = render(sip_ladder_text, t.entries, t.n, &o, &err);
+	assert_int_equal(err, 0);
+	golden("proxy-call.txt", out);
+	assert_null(strchr(out, '\033'));
+	assert_null(strstr(out, "retransmission"));
+	free(out);
+	o.flags = SIP_LADDER_ASCII;
+	out = render(sip_ladder_text, t.entries, t.n, &o, &err);
+	assert_int_equal(err, 0);
+	golden("proxy-call-ascii.txt", out);
+	free(out);
+	sip_ladder_trace_free(&t);
+}
+
 static void test_text_utf8(void **state)
 {
 	struct sip_ladder_trace t;
@@ -108,7 +154,7 @@ static void test_text_utf8(void **state)
 	load_call(&t);
 	out = render(sip_ladder_text, t.entries, t.n, &o, &err);
 	assert_int_equal(err, 0);
-	golden("call.txt", out);
+	golden("retrans-call.txt", out);
 	assert_null(strchr(out, '\033'));
 	free(out);
 	sip_ladder_trace_free(&t);
@@ -125,7 +171,7 @@ static void test_text_ascii(void **state)
 	load_call(&t);
 	out = render(sip_ladder_text, t.entries, t.n, &o, &err);
 	assert_int_equal(err, 0);
-	golden("call-ascii.txt", out);
+	golden("retrans-call-ascii.txt", out);
 	for (const unsigned char *p = (const unsigned char *)out; *p; p++)
 		assert_true(*p < 0x80);
 	free(out);
@@ -374,6 +420,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_lines),
+		cmocka_unit_test(test_proxy_call),
 		cmocka_unit_test(test_text_utf8),
 		cmocka_unit_test(test_text_ascii),
 		cmocka_unit_test(test_text_color),

@@ -6,7 +6,7 @@
 # paths, query strings, the bearer token and JSON bodies, chunked
 # answers, --follow polling with after=next, colours (only on a
 # terminal, NO_COLOR respected), --pcap, and the ladder drawn from the
-# API and from a file (text equal to tests/data/ladder/call.txt, SVG and
+# API and from a file (text equal to tests/data/ladder/retrans-call.txt and proxy-call.txt, SVG and
 # the HTML page's SVG parsed as XML, the page's script run in chromium).
 # It proves nothing about sipd's API: sipctl.sh runs sipctl against the
 # real daemon.
@@ -19,7 +19,7 @@ CID=a84b4c76e66710@pc33.example.com
 TOKEN=t0k-123
 
 python3 "$IT_SRC/sipctl_fakeapi.py" "$IT_DIR/port" "$IT_DIR/req.log" \
-	"$DATA/call.jsonl" "$TOKEN" 2>"$IT_DIR/fake.err" &
+	"$DATA/retrans-call.jsonl" "$TOKEN" 2>"$IT_DIR/fake.err" &
 IT_PIDS+=("$!")
 for _ in $(seq 50); do [ -s "$IT_DIR/port" ] && break; sleep 0.1; done
 [ -s "$IT_DIR/port" ] || it_die "the fake API did not start: $(cat "$IT_DIR/fake.err")"
@@ -239,10 +239,14 @@ check "trace --pcap: /api/trace.pcap with the filters" [ "$(last_req path)" = "/
 # ---- ladder -------------------------------------------------------------------------
 run ladder ladder "$CID"
 expect_rc ladder 0
-same ladder <"$DATA/call.txt"
-run ladder_file ladder "$CID" --file "$DATA/call.jsonl"
+same ladder <"$DATA/retrans-call.txt"
+run ladder_file ladder "$CID" --file "$DATA/retrans-call.jsonl"
 expect_rc ladder_file 0
-same ladder_file <"$DATA/call.txt"
+same ladder_file <"$DATA/retrans-call.txt"
+# a recorded proxied call among other messages in sipd's stderr
+run ladder_rec ladder 1-10508@127.0.0.1 --file "$DATA/proxy-call.jsonl"
+expect_rc ladder_rec 0
+same ladder_rec <"$DATA/proxy-call.txt"
 run ladder_svg ladder "$CID" --svg "$IT_DIR/call.svg"
 expect_rc ladder_svg 0
 check "ladder --svg: valid XML, 16 arrows, 3 hosts" python3 -c '

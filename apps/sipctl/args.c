@@ -18,7 +18,7 @@ enum opt_id {
 	O_URL, O_TOKEN, O_JSON, O_HELP, O_COLOR, O_NO_COLOR,
 	O_PASSWORD, O_PASSWORD_STDIN, O_REALM,
 	O_CALL_ID, O_METHOD, O_USER, O_ADDR, O_SINCE, O_FOLLOW, O_PCAP,
-	O_LIMIT, O_INTERVAL, O_BRIEF,
+	O_LIMIT, O_INTERVAL, O_BRIEF, O_ON, O_OFF,
 	O_SVG, O_HTML, O_FILE, O_ASCII,
 };
 
@@ -51,6 +51,8 @@ static const struct opt opts[] = {
 	{ "--limit", O_LIMIT, true, CMD(SIPCTL_TRACE) | CMD(SIPCTL_LADDER) },
 	{ "--interval", O_INTERVAL, true, CMD(SIPCTL_TRACE) },
 	{ "--brief", O_BRIEF, false, CMD(SIPCTL_TRACE) },
+	{ "--on", O_ON, false, CMD(SIPCTL_TRACE) },
+	{ "--off", O_OFF, false, CMD(SIPCTL_TRACE) },
 	{ "--svg", O_SVG, true, CMD(SIPCTL_LADDER) },
 	{ "--html", O_HTML, true, CMD(SIPCTL_LADDER) },
 	{ "--file", O_FILE, true, CMD(SIPCTL_LADDER) },
@@ -244,6 +246,8 @@ static int set_opt(struct sipctl_args *a, const struct seen *s, char *err,
 		}
 		break;
 	case O_BRIEF: a->brief = true; break;
+	case O_ON: a->trace_switch = 1; break;
+	case O_OFF: a->trace_switch = 0; break;
 	case O_SVG: a->svg = s->val; break;
 	case O_HTML: a->html = s->val; break;
 	case O_FILE: a->file = s->val; break;
@@ -262,6 +266,10 @@ static int conflicts(const struct sipctl_args *a, char *err, size_t errsize)
 		why = "give --svg or --html, not both";
 	else if (a->follow && a->pcap)
 		why = "--pcap writes a file once: it cannot --follow";
+	else if (a->trace_switch >= 0 && (a->follow || a->pcap || a->brief ||
+					  a->call_id || a->method || a->user ||
+					  a->addr || a->since || a->limit))
+		why = "--on and --off switch tracing and take no other trace option";
 	else if (a->cmd == SIPCTL_USER_ADD && a->password && !*a->password)
 		why = "--password: the password is empty";
 	else if (!*a->url)
@@ -286,6 +294,7 @@ int sipctl_args_parse(struct sipctl_args *a, int argc, char **argv,
 	a->url = env_url && *env_url ? env_url : SIPCTL_DEFAULT_URL;
 	a->token = env_token && *env_token ? env_token : NULL;
 	a->interval_ms = 500;
+	a->trace_switch = -1;
 	err[0] = '\0';
 	e = split(argc, argv, sv, &nsv, words, &nw, err, errsize);
 	if (e)

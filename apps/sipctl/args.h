@@ -58,6 +58,7 @@ struct sipctl_args {
 	const char *call_id, *method, *user, *addr, *since;
 	bool follow;
 	bool brief;              /* one line per message */
+	int trace_switch;        /* --on 1, --off 0, else -1 */
 	const char *pcap;
 	unsigned limit;          /* 0: the API's default */
 	unsigned interval_ms;    /* --follow polling period */

@@ -259,10 +259,32 @@ static int trace_pcap(struct sipctl *c)
 	return e;
 }
 
+/* --on / --off: POST /api/trace {"enabled": bool}. */
+static int trace_switch(struct sipctl *c)
+{
+	json_t *body = json_pack("{s:b}", "enabled", c->a->trace_switch), *j;
+	int e;
+
+	if (!body) {
+		fprintf(c->err, "sipctl: out of memory\n");
+		return SIPCTL_EXIT_REFUSED;
+	}
+	e = sipctl_api_json(c, "POST", "/api/trace", body, &j);
+	json_decref(body);
+	if (e || !j)
+		return e;
+	fprintf(c->out, "tracing %s\n",
+		json_is_true(json_object_get(j, "enabled")) ? "on" : "off");
+	json_decref(j);
+	return SIPCTL_EXIT_OK;
+}
+
 int sipctl_cmd_trace(struct sipctl *c)
 {
 	uint64_t after = 0, dropped = 0;
 
+	if (c->a->trace_switch >= 0)
+		return trace_switch(c);
 	if (c->a->pcap)
 		return trace_pcap(c);
 	if (c->a->follow)
@@ -346,8 +368,8 @@ static int ladder_load(struct sipctl *c, struct sip_ladder_trace *t)
 	if (!sip_ladder_trace_filter_call(t, c->a->arg)) {
 		fprintf(c->err, "sipctl: no message of call %s in %s%s\n", c->a->arg,
 			c->a->file ? c->a->file : "sipd's trace",
-			c->a->file ? "" : " (is tracing on? trace.enabled or "
-			"POST /api/trace {\"enabled\":true})");
+			c->a->file ? "" : " (is tracing on? trace.enabled, "
+			"sipd --trace, or sipctl trace --on)");
 		sip_ladder_trace_free(t);
 		return SIPCTL_EXIT_REFUSED;
 	}

@@ -27,6 +27,7 @@ static const char usage[] =
 	"  reload                         reload sipd's configuration file\n"
 	"  trace [--call-id X] [--method M] [--user U] [--addr A] [--since T]\n"
 	"        [--limit N] [--brief] [--follow [--interval MS]] [--pcap FILE]\n"
+	"  trace --on | --off             switch sipd's tracing at run time\n"
 	"                                 sipd's message trace (tracing must be on); --since takes\n"
 	"                                 an RFC 3339 time or 30s/10m/2h/1d; --follow polls for\n"
 	"                                 new messages until Ctrl-C; --pcap writes a capture\n"

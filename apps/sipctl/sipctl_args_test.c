@@ -94,6 +94,11 @@ static void test_options_anywhere(void **state)
 	assert_int_equal(a.interval_ms, 100);
 	assert_int_equal(a.limit, 5);
 	assert_int_equal(a.color, SIPCTL_COLOR_ALWAYS);
+	assert_int_equal(a.trace_switch, -1);
+	assert_int_equal(parse(&a, NULL, NULL, "trace", "--on", NULL), 0);
+	assert_int_equal(a.trace_switch, 1);
+	assert_int_equal(parse(&a, NULL, NULL, "trace", "--off", NULL), 0);
+	assert_int_equal(a.trace_switch, 0);
 }
 
 static void test_environment(void **state)
@@ -159,6 +164,11 @@ static void test_usage_errors(void **state)
 		    "--interval", "10", NULL);
 	usage_error("--since: want an RFC 3339 time (2026-11-24T06:00:00Z) or a "
 		    "duration (30s, 10m, 2h, 1d)", "trace", "--since", "yesterday", NULL);
+	usage_error("--on and --off switch tracing and take no other trace option",
+		    "trace", "--on", "--follow", NULL);
+	usage_error("--on and --off switch tracing and take no other trace option",
+		    "trace", "--off", "--call-id", "x", NULL);
+	usage_error("--on is not an option of this command", "ladder", "c", "--on", NULL);
 	usage_error("--password: the password is empty", "user", "add", "bob",
 		    "--password=", NULL);
 }

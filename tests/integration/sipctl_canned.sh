@@ -231,6 +231,13 @@ afters = [dict(u.parse_qsl(u.urlsplit(json.loads(l)["path"]).query)).get("after"
 want = [None, "5", "10", "15", "16"]
 sys.exit(0 if afters[:5] == want and set(afters[4:]) == {"16"} else 1)' "$IT_DIR/req.log"
 
+run trace_off trace --off
+expect_rc trace_off 0
+check "trace --off: POST /api/trace {\"enabled\": false}" [ "$(last_req method) $(last_req path) $(last_req body)" = 'POST /api/trace {"enabled":false}' ]
+same trace_off <<<"tracing off"
+run trace_on trace --on
+same trace_on <<<"tracing on"
+
 run pcap trace --pcap "$IT_DIR/t.pcap" --call-id "$CID"
 expect_rc pcap 0
 check "trace --pcap: the answer's bytes in the file" [ "$(head -c 4 "$IT_DIR/t.pcap" | od -An -tx1 | tr -d ' ')" = d4c3b2a1 ]

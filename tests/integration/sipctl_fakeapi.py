@@ -151,6 +151,11 @@ class Handler(BaseHTTPRequestHandler):
             nxt = es[-1]["seq"] if es else after
             return self.reply(200, {"entries": es, "next": nxt, "dropped": 0},
                               chunked=True)
+        if (method, p) == ("POST", "/api/trace"):
+            o = json.loads(body or "null")
+            if not isinstance(o, dict) or not isinstance(o.get("enabled"), bool):
+                return self.reply(400, {"error": "want {\"enabled\": true|false}"})
+            return self.reply(200, {"enabled": o["enabled"]})
         if (method, p) == ("GET", "/api/trace.pcap"):
             return self.reply(200, raw=b"\xd4\xc3\xb2\xa1fake-pcap-bytes",
                               ctype="application/vnd.tcpdump.pcap")

@@ -371,17 +371,20 @@ static int recv_all(int fd, char **bufp, size_t *lenp)
 		ssize_t n;
 
 		if (len == cap) {
-			if (cap >= SIPCTL_HTTP_MAX_BODY + 65536) {
+			/* the body plus room for the status line and headers */
+			size_t max = (size_t)SIPCTL_HTTP_MAX_BODY + 65536;
+
+			if (cap >= max) {
 				free(buf);
 				return E2BIG;
 			}
-			nb = realloc(buf, cap * 2);
+			cap = cap * 2 < max ? cap * 2 : max;
+			nb = realloc(buf, cap);
 			if (!nb) {
 				free(buf);
 				return ENOMEM;
 			}
 			buf = nb;
-			cap *= 2;
 		}
 		n = recv(fd, buf + len, cap - len, 0);
 		if (n > 0) {

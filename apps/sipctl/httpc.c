@@ -358,7 +358,29 @@ static int send_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* Read until the server closes, into a malloc'd *bufp / *lenp. */
+/* True when @p buf / @p len already holds a whole response (headers and
+ * a Content-Length body, or a chunked body up to its last chunk), so a
+ * server that keeps the connection open despite "Connection: close" does
+ * not make us wait for the timeout. */
+static bool complete(const char *buf, size_t len)
+{
+	const char *hend = memmem(buf, len, "\r\n\r\n", 4), *v;
+	size_t vlen, head;
+	char num[24];
+
+	if (!hend)
+		return false;
+	head = (size_t)(hend - buf) + 4;
+	if (header(buf, hend + 2, "Transfer-Encoding", &v, &vlen))
+		return len >= head + 5 && !memcmp(buf + len - 5, "0\r\n\r\n", 5);
+	if (!header(buf, hend + 2, "Content-Length", &v, &vlen))
+		return false;
+	snprintf(num, sizeof(num), "%.*s", (int)vlen, v);
+	return len >= head + strtoull(num, NULL, 10);
+}
+
+/* Read until the server closes or the response is whole, into a
+ * malloc'd *bufp / *lenp. */
 static int recv_all(int fd, char **bufp, size_t *lenp)
 {
 	size_t cap = 16384, len = 0;
@@ -389,6 +411,8 @@ static int recv_all(int fd, char **bufp, size_t *lenp)
 		n = recv(fd, buf + len, cap - len, 0);
 		if (n > 0) {
 			len += (size_t)n;
+			if (complete(buf, len))
+				break;
 			continue;
 		}
 		if (!n)

@@ -304,6 +304,37 @@ static void test_html(void **state)
 	free(out);
 }
 
+/* UDP in, TCP out: each arrow names its transport; several local
+ * addresses are listed under sipd's one column. */
+static void test_mixed_transports(void **state)
+{
+	static const char inv[] =
+		"INVITE sip:b@x SIP/2.0\r\nCall-ID: m\r\nCSeq: 1 INVITE\r\n\r\n";
+	struct sip_ladder_entry e[2];
+	struct sip_ladder_opts o = { .flags = SIP_LADDER_ASCII };
+	char *out;
+	int err;
+
+	(void)state;
+	e[0] = entry(false, "127.0.0.1:5071", inv, 0);
+	e[1] = entry(true, "[::1]:5072", inv, 2000);
+	e[1].transport = "tcp";
+	e[1].local = "[::1]:5060";
+	out = render(sip_ladder_text, e, 2, &o, &err);
+	assert_int_equal(err, 0);
+	assert_string_equal(out,
+		"2 messages from 1970-01-01T00:00:00.000Z (times in seconds from the first)\n"
+		"\n"
+		"           127.0.0.1:5071         sipd           [::1]:5072\n"
+		"                             127.0.0.1:5060\n"
+		"                               [::1]:5060\n"
+		"                  |                 |                 |\n"
+		"    0.000         |---- INVITE ---->|                 | udp\n"
+		"    0.002         |                 |---- INVITE ---->| tcp\n"
+		"                  |                 |                 |\n");
+	free(out);
+}
+
 static void test_columns_limit(void **state)
 {
 	struct sip_ladder_entry e[SIP_LADDER_MAX_COLS];
@@ -427,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_labels_and_columns),
 		cmocka_unit_test(test_svg_escaping),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_mixed_transports),
 		cmocka_unit_test(test_columns_limit),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_api_answer_and_filter),

@@ -12,7 +12,7 @@ FUZZ_SECS  ?= 60
 # Packages per purpose (DESIGN.md lists why each is there).
 PKGS_BUILD = cmake make gcc pkg-config libcmocka-dev libuv1-dev libyaml-dev libssl-dev sip-tester tshark python3 \
              libsqlite3-dev libhiredis-dev redis-server libpcre2-dev \
-             libmicrohttpd-dev libjansson-dev chromium baresip-core espeak-ng sox
+             libmicrohttpd-dev libjansson-dev chromium baresip-core espeak-ng sox curl
 PKGS_FUZZ  = clang libclang-rt-14-dev
 PKGS_BENCH = libosip2-dev
 

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sip/http.h"
+
 #include "config.h"
+#include "config_dialplan.h"
 #include "scalar.h"
 #include "schema.h"
 #include "yamldoc.h"
@@ -27,6 +30,8 @@ _Static_assert(sizeof(enum sipd_log_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_transport) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_store_backend) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum sipd_auth_algo) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_fork) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum sipd_proxy_auth) == sizeof(int), "enum size");
 
 /* Value names, in the order of their enums in config.h. */
 static const char *const log_levels[] = {
@@ -36,6 +41,8 @@ static const char *const log_formats[] = { "text", "json", NULL };
 static const char *const transports[] = { "udp", "tcp", "tls", NULL };
 static const char *const backends[] = { "sqlite", "memory", "redis", NULL };
 static const char *const auth_algos[] = { "sha-256", "md5", NULL };
+static const char *const forks[] = { "parallel", "sequential", NULL };
+static const char *const proxy_auths[] = { "auto", "on", "off", NULL };
 
 /* HA1 hex lengths: MD5 and SHA-256 (RFC 7616 §3.4.2). */
 #define HA1_MD5_LEN    32
@@ -55,6 +62,12 @@ static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
 		      const yaml_node_t *node, int line);
 static int check_user(struct sipd_schema_ctx *ctx, void *obj,
 		      const yaml_node_t *node, int line);
+static int check_http(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line);
+static int check_hep(struct sipd_schema_ctx *ctx, void *obj,
+		     const yaml_node_t *node, int line);
+static int check_proxy(struct sipd_schema_ctx *ctx, void *obj,
+		       const yaml_node_t *node, int line);
 
 #define SERVER(f) offsetof(struct sipd_config_server, f)
 #define LOG(f)    offsetof(struct sipd_config_log, f)
@@ -68,6 +81,9 @@ static int check_user(struct sipd_schema_ctx *ctx, void *obj,
 #define REG(f)    offsetof(struct sipd_config_registrar, f)
 #define AUTH(f)   offsetof(struct sipd_config_auth, f)
 #define USER(f)   offsetof(struct sipd_config_user, f)
+#define HEP(f)    offsetof(struct sipd_config_hep, f)
+#define HTTP(f)   offsetof(struct sipd_config_http, f)
+#define PROXY(f)  offsetof(struct sipd_config_proxy, f)
 
 static const struct sipd_schema_key domain_entry = {
 	.type = SIPD_SCHEMA_HOST,
@@ -90,12 +106,29 @@ static const struct sipd_schema_key log_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct sipd_schema_key hep_keys[] = {
+	{ .name = "address", .type = SIPD_SCHEMA_ADDRESS, .offset = HEP(address) },
+	{ .name = "port", .type = SIPD_SCHEMA_INT, .offset = HEP(port),
+	  .min = 1, .max = 65535, .def = "9060" },
+	{ .name = "id", .type = SIPD_SCHEMA_INT, .offset = HEP(id),
+	  .min = 0, .max = 2147483647, .def = "2001" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map hep_map = {
+	.size = sizeof(struct sipd_config_hep),
+	.keys = hep_keys,
+	.check = check_hep,
+};
+
 static const struct sipd_schema_key trace_keys[] = {
 	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL,
 	  .offset = TRACE(enabled), .def = "false" },
 	{ .name = "ring_size", .type = SIPD_SCHEMA_INT,
 	  .offset = TRACE(ring_size), .min = 16, .max = 1000000,
 	  .def = "10000" },
+	{ .name = "hep", .type = SIPD_SCHEMA_MAP, .offset = TRACE(hep),
+	  .map = &hep_map },
 	{ .name = NULL },
 };
 
@@ -256,6 +289,29 @@ static const struct sipd_schema_map auth_map = {
 	.check = check_auth,
 };
 
+static const struct sipd_schema_key allow_entry = {
+	.type = SIPD_SCHEMA_STRING,
+};
+
+static const struct sipd_schema_key http_keys[] = {
+	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL, .offset = HTTP(enabled),
+	  .def = "false" },
+	{ .name = "address", .type = SIPD_SCHEMA_ADDRESS,
+	  .offset = HTTP(address), .def = "127.0.0.1" },
+	{ .name = "port", .type = SIPD_SCHEMA_INT, .offset = HTTP(port),
+	  .min = 1, .max = 65535, .def = "8080" },
+	{ .name = "token", .type = SIPD_SCHEMA_STRING, .offset = HTTP(token) },
+	{ .name = "allow", .type = SIPD_SCHEMA_LIST, .offset = HTTP(allow),
+	  .count_offset = HTTP(allow_count), .elem = &allow_entry, .max = 32 },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map http_map = {
+	.size = sizeof(struct sipd_config_http),
+	.keys = http_keys,
+	.check = check_http,
+};
+
 static const struct sipd_schema_key user_keys[] = {
 	{ .name = "name", .type = SIPD_SCHEMA_STRING, .offset = USER(name),
 	  .required = true },
@@ -265,6 +321,7 @@ static const struct sipd_schema_key user_keys[] = {
 	{ .name = "ha1_sha256", .type = SIPD_SCHEMA_STRING,
 	  .offset = USER(ha1_sha256) },
 	{ .name = "domain", .type = SIPD_SCHEMA_HOST, .offset = USER(domain) },
+	{ .name = "class", .type = SIPD_SCHEMA_STRING, .offset = USER(class_) },
 	{ .name = NULL },
 };
 
@@ -277,6 +334,40 @@ static const struct sipd_schema_map user_map = {
 static const struct sipd_schema_key user_entry = {
 	.type = SIPD_SCHEMA_MAP,
 	.map = &user_map,
+};
+
+static const struct sipd_schema_key proxy_keys[] = {
+	{ .name = "enabled", .type = SIPD_SCHEMA_BOOL, .offset = PROXY(enabled),
+	  .def = "false" },
+	{ .name = "record_route", .type = SIPD_SCHEMA_BOOL,
+	  .offset = PROXY(record_route), .def = "true" },
+	{ .name = "timer_c_ms", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(timer_c_ms), .min = 500, .max = 3600000,
+	  .def = "180000" },
+	{ .name = "fork", .type = SIPD_SCHEMA_ENUM, .offset = PROXY(fork),
+	  .names = forks, .def = "parallel" },
+	{ .name = "branch_timeout_ms", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(branch_timeout_ms), .min = 0, .max = 3600000,
+	  .def = "0" },
+	{ .name = "auth", .type = SIPD_SCHEMA_ENUM, .offset = PROXY(auth),
+	  .names = proxy_auths, .def = "auto" },
+	{ .name = "stateless", .type = SIPD_SCHEMA_BOOL,
+	  .offset = PROXY(stateless), .def = "false" },
+	{ .name = "redirect_domains", .type = SIPD_SCHEMA_LIST,
+	  .offset = PROXY(redirect_domains),
+	  .count_offset = PROXY(redirect_domain_count), .elem = &domain_entry },
+	{ .name = "redirect_code", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(redirect_code), .min = 301, .max = 302, .def = "302" },
+	{ .name = "call_timeout_s", .type = SIPD_SCHEMA_INT,
+	  .offset = PROXY(call_timeout_s), .min = 10, .max = 86400 * 7,
+	  .def = "7200" },
+	{ .name = NULL },
+};
+
+static const struct sipd_schema_map proxy_map = {
+	.size = sizeof(struct sipd_config_proxy),
+	.keys = proxy_keys,
+	.check = check_proxy,
 };
 
 /* The sections; a new one is a struct in config.h, a table above and a
@@ -305,6 +396,12 @@ static const struct sipd_schema_key config_keys[] = {
 	  .map = &auth_map },
 	{ .name = "users", .type = SIPD_SCHEMA_LIST, .offset = CONFIG(users),
 	  .count_offset = CONFIG(user_count), .elem = &user_entry },
+	{ .name = "http", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(http),
+	  .map = &http_map },
+	{ .name = "proxy", .type = SIPD_SCHEMA_MAP, .offset = CONFIG(proxy),
+	  .map = &proxy_map },
+	{ .name = "dialplan", .type = SIPD_SCHEMA_MAP,
+	  .offset = CONFIG(dialplan), .map = &sipd_config_dialplan_map },
 	{ .name = NULL },
 };
 
@@ -331,6 +428,17 @@ const char *sipd_store_backend_name(enum sipd_store_backend b)
 const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain)
 {
 	return cfg->auth.realm ? cfg->auth.realm : domain;
+}
+
+const char *sipd_config_user_class(const struct sipd_config *cfg,
+				   const char *user)
+{
+	if (!user)
+		return NULL;
+	for (size_t i = 0; i < cfg->user_count; i++)
+		if (!strcmp(cfg->users[i].name, user))
+			return cfg->users[i].class_;
+	return NULL;
 }
 
 /* Line of entry @p i of list @p key in map @p node, else @p line. */
@@ -455,6 +563,30 @@ static int check_auth(struct sipd_schema_ctx *ctx, void *obj,
 	return 0;
 }
 
+/* A redirect domain named twice is a typo; Timer C shorter than the
+ * sequential ring time would cut every group short. */
+static int check_proxy(struct sipd_schema_ctx *ctx, void *obj,
+		       const yaml_node_t *node, int line)
+{
+	const struct sipd_config_proxy *p = obj;
+
+	for (size_t i = 1; i < p->redirect_domain_count; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_host(p->redirect_domains[i], p->redirect_domains[j]))
+				return sipd_schema_error(ctx,
+					entry_line(ctx, node, "redirect_domains", i, line),
+					"%s.redirect_domains[%zu] repeats "
+					"%s.redirect_domains[%zu] '%s'", ctx->path, i,
+					ctx->path, j, p->redirect_domains[j]);
+	if (p->branch_timeout_ms && p->branch_timeout_ms > p->timer_c_ms)
+		return sipd_schema_error(ctx,
+			key_line(ctx, node, "branch_timeout_ms", line),
+			"%s.branch_timeout_ms (%u) must not be greater than "
+			"%s.timer_c_ms (%u)", ctx->path, p->branch_timeout_ms,
+			ctx->path, p->timer_c_ms);
+	return 0;
+}
+
 static bool is_hex(const char *s, size_t len)
 {
 	if (strlen(s) != len)
@@ -487,6 +619,44 @@ static int check_user(struct sipd_schema_ctx *ctx, void *obj,
 		return sipd_schema_error(ctx, key_line(ctx, node, "ha1_sha256", line),
 					 "%s.ha1_sha256 must be %d hex digits",
 					 ctx->path, HA1_SHA256_LEN);
+	return 0;
+}
+
+/* trace.hep is off when absent; written, it needs its collector. */
+static int check_hep(struct sipd_schema_ctx *ctx, void *obj,
+		     const yaml_node_t *node, int line)
+{
+	const struct sipd_config_hep *h = obj;
+
+	if (node && !h->address)
+		return sipd_schema_error(ctx, line, "missing required key "
+					 "'address' in %s", ctx->path);
+	return 0;
+}
+
+/* http.allow entries are networks "ADDR[/PREFIX]"; a token is sent in an
+ * HTTP header, so it is printable ASCII without spaces (RFC 6750 §2.1
+ * b64token characters). */
+static int check_http(struct sipd_schema_ctx *ctx, void *obj,
+		      const yaml_node_t *node, int line)
+{
+	const struct sipd_config_http *h = obj;
+	struct sip_http_net net;
+
+	for (size_t i = 0; i < h->allow_count; i++)
+		if (sip_http_net_parse(&net, h->allow[i]))
+			return sipd_schema_error(ctx,
+				entry_line(ctx, node, "allow", i, line),
+				"%s.allow[%zu] '%s' is not an address or "
+				"ADDRESS/PREFIX network", ctx->path, i,
+				h->allow[i]);
+	for (const char *p = h->token; p && *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789-._~+/=", *p))
+			return sipd_schema_error(ctx,
+				key_line(ctx, node, "token", line),
+				"%s.token may hold only letters, digits and "
+				"-._~+/=", ctx->path);
 	return 0;
 }
 

@@ -45,10 +45,29 @@ struct sipd_config_log {
 	enum sipd_log_format format; /**< text */
 };
 
+/** trace.hep: copy each traced message to a HEPv3 collector over UDP. */
+struct sipd_config_hep {
+	char *address;           /**< collector IP; NULL: no HEP export */
+	unsigned port;           /**< 9060 */
+	unsigned id;             /**< capture agent id; 2001 */
+};
+
 /** trace: the in-memory ring of recent messages. */
 struct sipd_config_trace {
 	bool enabled;            /**< false; `sipd --trace` sets it */
 	unsigned ring_size;      /**< messages kept; 10000 */
+	struct sipd_config_hep hep;
+};
+
+/** http: the management API (src/mgmt/, API.md). */
+struct sipd_config_http {
+	bool enabled;            /**< false */
+	char *address;           /**< "127.0.0.1" */
+	unsigned port;           /**< 8080 */
+	char *token;             /**< bearer token; NULL: network rule */
+	char **allow;            /**< without a token: peers served, as
+				      "ADDR[/PREFIX]"; none: loopback */
+	size_t allow_count;
 };
 
 /** One listen[] entry: a socket to open. */
@@ -134,6 +153,113 @@ struct sipd_config_user {
 	char *ha1_sha256;        /**< hex SHA-256 of the same */
 	char *domain;            /**< NULL in the file: the first registrar
 				      domain, filled in by the loader */
+	char *class_;            /**< dial plan permission class (key
+				      "class"); NULL: none */
+};
+
+/** dialplan.rules[].match.field */
+enum sipd_dp_field {
+	SIPD_DP_RURI,            /**< the Request-URI user (the number) */
+	SIPD_DP_FROM,            /**< the From user */
+	SIPD_DP_SOURCE,          /**< the source IP address (cidr only) */
+};
+
+/** dialplan.rules[].match: one of prefix, regex, cidr; none: any call. */
+struct sipd_dp_match {
+	enum sipd_dp_field field;  /**< ruri */
+	char *prefix;
+	char *regex;             /**< PCRE2 */
+	char *cidr;              /**< "10.0.0.0/8", "2001:db8::/32", an address */
+};
+
+/** dialplan.rules[].rewrite: replace, then strip, then prefix. */
+struct sipd_dp_rewrite {
+	char *replace;           /**< template with $1, ${2}, $$ (regex on ruri) */
+	unsigned strip;          /**< leading characters removed; 0 */
+	char *prefix;            /**< prepended; NULL: nothing */
+};
+
+/** dialplan.rules[].destination: exactly one of user, uri, redirect, group. */
+struct sipd_dp_dest {
+	char *user;              /**< registered user; "${user}": the number */
+	char *uri;               /**< URI template, "${user}" = the number */
+	char *redirect;          /**< URI template, or "user:" / "user:NAME" */
+	unsigned code;           /**< redirect only: 301 or 302; 302 */
+	char *group;             /**< gateway group name */
+};
+
+/** One dialplan.rules[] entry, tried in order. */
+struct sipd_dp_rule {
+	char *name;
+	struct sipd_dp_match match;
+	struct sipd_dp_rewrite rewrite;
+	struct sipd_dp_dest destination;
+	char **classes;          /**< caller classes allowed; none: everyone */
+	size_t class_count;
+	bool fallthrough;        /**< a refused caller tries the next rules */
+};
+
+/** One dialplan.gateways[].members[] entry. */
+struct sipd_dp_gw {
+	char *uri;               /**< sip: or sips: URI */
+	unsigned priority;       /**< lower first; 1 */
+	unsigned weight;         /**< share within the priority; 1 */
+};
+
+/** One dialplan.gateways[] entry: a group tried with failover. */
+struct sipd_dp_group {
+	char *name;
+	struct sipd_dp_gw *members;
+	size_t member_count;
+};
+
+/** dialplan.health: OPTIONS probes of every gateway. */
+struct sipd_dp_health {
+	bool enabled;            /**< true */
+	unsigned interval_ms;    /**< between probes while up; 30000 */
+	unsigned down_interval_ms; /**< while down; 0 in the file: interval */
+	unsigned failures;       /**< consecutive, to mark down; 3 */
+	unsigned successes;      /**< consecutive, to mark up again; 2 */
+};
+
+/** dialplan: the routing rules (include/sip/route.h); absent: none. */
+struct sipd_config_dialplan {
+	struct sipd_dp_rule *rules;
+	size_t rule_count;       /**< 0: no dial plan */
+	struct sipd_dp_group *gateways;
+	size_t gateway_count;
+	struct sipd_dp_health health;
+};
+
+/** proxy.fork: how a target set of several contacts is tried. */
+enum sipd_fork {
+	SIPD_FORK_PARALLEL,
+	SIPD_FORK_SEQUENTIAL,
+};
+
+/** proxy.auth: 407 for requests from our own users before routing. */
+enum sipd_proxy_auth {
+	SIPD_PROXY_AUTH_AUTO,    /**< on when the file has users */
+	SIPD_PROXY_AUTH_ON,
+	SIPD_PROXY_AUTH_OFF,
+};
+
+/** proxy: RFC 3261 §16 (include/sip/proxy.h) and the redirect server. */
+struct sipd_config_proxy {
+	bool enabled;              /**< false */
+	bool record_route;         /**< true */
+	unsigned timer_c_ms;       /**< §16.8; 180000 */
+	enum sipd_fork fork;       /**< parallel */
+	unsigned branch_timeout_ms;  /**< sequential: ring time of one q
+				      group; 0 = until its final */
+	enum sipd_proxy_auth auth; /**< auto */
+	bool stateless;            /**< foreign domains forwarded
+				      statelessly (§16.11); false */
+	char **redirect_domains;   /**< answered 3xx with the contacts */
+	size_t redirect_domain_count;
+	unsigned redirect_code;    /**< 302 (or 301) */
+	unsigned call_timeout_s;   /**< an answered call leaves the call
+				      table after this long without BYE; 7200 */
 };
 
 /** A loaded configuration: every field set (defaults filled in). */
@@ -150,6 +276,9 @@ struct sipd_config {
 	struct sipd_config_auth auth;
 	struct sipd_config_user *users;
 	size_t user_count;
+	struct sipd_config_http http;
+	struct sipd_config_proxy proxy;
+	struct sipd_config_dialplan dialplan;
 };
 
 /**
@@ -183,6 +312,13 @@ const char *sipd_store_backend_name(enum sipd_store_backend b);
 
 /** The realm of @p domain: auth.realm, or the domain itself. */
 const char *sipd_config_realm(const struct sipd_config *cfg, const char *domain);
+
+/**
+ * The dial plan class of user @p user: that of the first users[] entry
+ * of that name (any domain), NULL when none or it has no class.
+ */
+const char *sipd_config_user_class(const struct sipd_config *cfg,
+				   const char *user);
 
 /** "udp", "tcp" or "tls" (as written in the file); "?" if out of range. */
 const char *sipd_transport_name(enum sipd_transport tp);

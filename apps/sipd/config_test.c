@@ -594,6 +594,56 @@ static void test_err_registrar(void **state)
 		     "t.yaml:4: auth.algorithms[1] repeats 'md5'");
 }
 
+static void test_proxy_keys(void **state)
+{
+	struct sipd_config *cfg;
+
+	(void)state;
+	cfg = parse_ok("proxy: { enabled: true }\n");
+	assert_true(cfg->proxy.enabled);
+	assert_true(cfg->proxy.record_route);
+	assert_int_equal(cfg->proxy.timer_c_ms, 180000);
+	assert_int_equal(cfg->proxy.fork, SIPD_FORK_PARALLEL);
+	assert_int_equal(cfg->proxy.branch_timeout_ms, 0);
+	assert_int_equal(cfg->proxy.auth, SIPD_PROXY_AUTH_AUTO);
+	assert_false(cfg->proxy.stateless);
+	assert_int_equal(cfg->proxy.redirect_domain_count, 0);
+	assert_int_equal(cfg->proxy.redirect_code, 302);
+	assert_int_equal(cfg->proxy.call_timeout_s, 7200);
+	sipd_config_free(cfg);
+	cfg = parse_ok("proxy:\n  enabled: true\n  record_route: false\n"
+		       "  timer_c_ms: 5000\n  fork: sequential\n"
+		       "  branch_timeout_ms: 2000\n  auth: off\n  stateless: true\n"
+		       "  redirect_domains: [ r.test, s.test ]\n"
+		       "  redirect_code: 301\n  call_timeout_s: 60\n");
+	assert_false(cfg->proxy.record_route);
+	assert_int_equal(cfg->proxy.timer_c_ms, 5000);
+	assert_int_equal(cfg->proxy.fork, SIPD_FORK_SEQUENTIAL);
+	assert_int_equal(cfg->proxy.branch_timeout_ms, 2000);
+	assert_int_equal(cfg->proxy.auth, SIPD_PROXY_AUTH_OFF);
+	assert_true(cfg->proxy.stateless);
+	assert_int_equal(cfg->proxy.redirect_domain_count, 2);
+	assert_string_equal(cfg->proxy.redirect_domains[1], "s.test");
+	assert_int_equal(cfg->proxy.redirect_code, 301);
+	assert_int_equal(cfg->proxy.call_timeout_s, 60);
+	sipd_config_free(cfg);
+}
+
+static void test_err_proxy(void **state)
+{
+	(void)state;
+	expect_error("proxy:\n  timer_c_ms: 1000\n  branch_timeout_ms: 2000\n",
+		     "t.yaml:3: proxy.branch_timeout_ms (2000) must not be greater "
+		     "than proxy.timer_c_ms (1000)");
+	expect_error("proxy:\n  redirect_domains:\n    - a.test\n    - A.test\n",
+		     "t.yaml:4: proxy.redirect_domains[1] repeats "
+		     "proxy.redirect_domains[0] 'a.test'");
+	expect_error("proxy:\n  fork: random\n",
+		     "t.yaml:2: proxy.fork must be one of parallel, sequential");
+	expect_error("proxy:\n  redirect_code: 303\n",
+		     "t.yaml:2: proxy.redirect_code: 303 is out of range 301-302");
+}
+
 static void test_err_users(void **state)
 {
 	(void)state;
@@ -615,6 +665,203 @@ static void test_err_users(void **state)
 		     "  - { name: alice, password: x }\n"
 		     "  - { name: alice, password: y, domain: D.test }\n",
 		     "t.yaml:4: users[1] repeats users[0] 'alice@D.test'");
+}
+
+static const char dp_good[] =
+	"server: { domains: [ d.test ] }\n"
+	"users:\n"
+	"  - { name: alice, password: x, class: intl }\n"
+	"  - { name: bob, password: y }\n"
+	"dialplan:\n"
+	"  rules:\n"
+	"    - name: intl\n"
+	"      match: { regex: '^00(\\d+)$' }\n"
+	"      rewrite: { replace: '+$1', strip: 1, prefix: '9' }\n"
+	"      destination: { group: gw }\n"
+	"      classes: [ intl, vip ]\n"
+	"      fallthrough: true\n"
+	"    - name: lan\n"
+	"      match: { cidr: 10.0.0.0/8 }\n"
+	"      destination: { redirect: 'sip:${user}@x.test' }\n"
+	"    - name: any\n"
+	"      destination: { user: '${user}' }\n"
+	"  gateways:\n"
+	"    - name: gw\n"
+	"      members:\n"
+	"        - { uri: 'sip:192.0.2.1', priority: 2, weight: 5 }\n"
+	"        - { uri: 'sip:192.0.2.2;transport=tcp' }\n"
+	"  health: { interval_ms: 1000, failures: 4 }\n";
+
+static void test_dialplan_keys(void **state)
+{
+	struct sipd_config *cfg = parse_ok(dp_good);
+	const struct sipd_config_dialplan *dp = &cfg->dialplan;
+	const struct sipd_dp_rule *r = &dp->rules[0];
+
+	(void)state;
+	assert_int_equal(dp->rule_count, 3);
+	assert_string_equal(r->name, "intl");
+	assert_int_equal(r->match.field, SIPD_DP_RURI);
+	assert_string_equal(r->match.regex, "^00(\\d+)$");
+	assert_string_equal(r->rewrite.replace, "+$1");
+	assert_int_equal(r->rewrite.strip, 1);
+	assert_string_equal(r->rewrite.prefix, "9");
+	assert_string_equal(r->destination.group, "gw");
+	assert_int_equal(r->class_count, 2);
+	assert_string_equal(r->classes[1], "vip");
+	assert_true(r->fallthrough);
+	r = &dp->rules[1];
+	/* cidr alone implies the source address; a redirect is 302 */
+	assert_int_equal(r->match.field, SIPD_DP_SOURCE);
+	assert_int_equal(r->destination.code, 302);
+	assert_false(r->fallthrough);
+	r = &dp->rules[2];
+	assert_null(r->match.prefix);
+	assert_null(r->match.regex);
+	assert_string_equal(r->destination.user, "${user}");
+	assert_int_equal(dp->gateway_count, 1);
+	assert_int_equal(dp->gateways[0].member_count, 2);
+	assert_int_equal(dp->gateways[0].members[0].priority, 2);
+	assert_int_equal(dp->gateways[0].members[0].weight, 5);
+	assert_int_equal(dp->gateways[0].members[1].priority, 1);
+	assert_int_equal(dp->gateways[0].members[1].weight, 1);
+	assert_true(dp->health.enabled);
+	assert_int_equal(dp->health.interval_ms, 1000);
+	assert_int_equal(dp->health.down_interval_ms, 1000);
+	assert_int_equal(dp->health.failures, 4);
+	assert_int_equal(dp->health.successes, 2);
+	assert_string_equal(sipd_config_user_class(cfg, "alice"), "intl");
+	assert_null(sipd_config_user_class(cfg, "bob"));
+	assert_null(sipd_config_user_class(cfg, "carol"));
+	assert_null(sipd_config_user_class(cfg, NULL));
+	sipd_config_free(cfg);
+
+	cfg = parse_ok("log: { level: info }\n");
+	assert_int_equal(cfg->dialplan.rule_count, 0);
+	assert_int_equal(cfg->dialplan.health.interval_ms, 30000);
+	assert_int_equal(cfg->dialplan.health.failures, 3);
+	sipd_config_free(cfg);
+}
+
+/* One rule around @p rule (YAML lines of a rules[] entry, 6 spaces in)
+ * with a gateway group "gw"; the rule starts at line 3. */
+static void expect_rule_error(const char *rule, const char *want)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "dialplan:\n  rules:\n%s"
+		 "  gateways:\n    - name: gw\n      members:\n"
+		 "        - uri: sip:192.0.2.1\n", rule);
+	expect_error(text, want);
+}
+
+static void test_err_dialplan(void **state)
+{
+	static const struct { const char *rule, *want; } cases[] = {
+		{ "    - name: a\n      match: { regex: '^(1' }\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:4: dialplan.rules[0].match.regex: bad regex '^(1': "
+		  "missing closing parenthesis at offset 3" },
+		{ "    - name: a\n      match: { prefix: '1', regex: '2' }\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:4: dialplan.rules[0].match: give one of prefix, "
+		  "regex or cidr, not 2" },
+		{ "    - name: a\n      match:\n        cidr: 10.0.0.0/40\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:5: dialplan.rules[0].match.cidr: invalid address or "
+		  "CIDR '10.0.0.0/40'" },
+		{ "    - name: a\n      match:\n        cidr: 10.0.0.x\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:5: dialplan.rules[0].match.cidr: invalid address or "
+		  "CIDR '10.0.0.x'" },
+		{ "    - name: a\n      match:\n        field: ruri\n"
+		  "        cidr: 10.0.0.0/8\n      destination: { user: x }\n",
+		  "t.yaml:6: dialplan.rules[0].match.cidr matches the source "
+		  "address only (field: source)" },
+		{ "    - name: a\n      match:\n        field: source\n"
+		  "        prefix: '1'\n      destination: { user: x }\n",
+		  "t.yaml:5: dialplan.rules[0].match.field source needs a cidr" },
+		{ "    - name: a\n      match: { field: to }\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:4: dialplan.rules[0].match.field must be one of "
+		  "ruri, from, source" },
+		{ "    - name: a\n      destination: { user: x, group: gw }\n",
+		  "t.yaml:4: dialplan.rules[0].destination: give one of user, "
+		  "uri, redirect or group, not 2" },
+		{ "    - name: a\n      destination: {}\n",
+		  "t.yaml:4: dialplan.rules[0].destination: give one of user, "
+		  "uri, redirect or group, not 0" },
+		{ "    - name: a\n      match: { prefix: '1' }\n",
+		  "t.yaml:3: missing required key 'destination' in "
+		  "dialplan.rules[0]" },
+		{ "    - name: a\n      destination:\n        uri: sip:x\n"
+		  "        code: 301\n",
+		  "t.yaml:6: dialplan.rules[0].destination.code is for a "
+		  "redirect only" },
+		{ "    - name: a\n      destination: { redirect: sip:x, "
+		  "code: 303 }\n",
+		  "t.yaml:4: dialplan.rules[0].destination.code: 303 is out "
+		  "of range 301-302" },
+		{ "    - name: a\n      destination:\n        user: a${user}\n",
+		  "t.yaml:5: dialplan.rules[0].destination.user: a user name, "
+		  "or ${user} for the rewritten number" },
+		{ "    - name: a\n      destination:\n        group: gww\n",
+		  "t.yaml:5: dialplan.rules[0].destination.group: unknown "
+		  "gateway group 'gww'" },
+		{ "    - name: a\n      match: { prefix: '1' }\n"
+		  "      rewrite:\n        replace: '+$1'\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:6: dialplan.rules[0].rewrite.replace needs "
+		  "match.regex on the number (field ruri)" },
+		{ "    - name: a\n      match: { regex: '^0(1)' }\n"
+		  "      rewrite:\n        replace: '+$2'\n"
+		  "      destination: { user: x }\n",
+		  "t.yaml:6: dialplan.rules[0]: rule \"a\": replacement "
+		  "\"+$2\": refers to a group the regex does not have" },
+		{ "    - name: a\n      destination: { user: x }\n"
+		  "      classes: [ a, b, a ]\n",
+		  "t.yaml:5: dialplan.rules[0].classes[2] repeats 'a'" },
+		{ "    - name: a\n      destination: { user: x }\n"
+		  "    - name: a\n      destination: { user: y }\n",
+		  "t.yaml:5: dialplan.rules[1] repeats the name 'a' of "
+		  "dialplan.rules[0]" },
+		{ "    - destination: { user: y }\n",
+		  "t.yaml:3: missing required key 'name' in dialplan.rules[0]" },
+		{ "    - name: a\n      destination: { user: x }\n"
+		  "      rewrite: { strip: 200 }\n",
+		  "t.yaml:5: dialplan.rules[0].rewrite.strip: 200 is out of "
+		  "range 0-127" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_rule_error(cases[i].rule, cases[i].want);
+
+	expect_error("dialplan:\n  rules:\n    - name: a\n"
+		     "      destination: { group: g }\n  gateways:\n"
+		     "    - name: g\n      members:\n"
+		     "        - uri: tel:+4930\n",
+		     "t.yaml:8: dialplan.gateways[0].members[0].uri: not a "
+		     "sip: or sips: URI 'tel:+4930'");
+	expect_error("dialplan:\n  rules:\n    - name: a\n"
+		     "      destination: { group: g }\n  gateways:\n"
+		     "    - name: g\n      members: []\n",
+		     "t.yaml:7: dialplan.gateways[0].members must have at least "
+		     "1 entry");
+	expect_error("dialplan:\n  rules:\n    - name: a\n"
+		     "      destination: { group: g }\n  gateways:\n"
+		     "    - { name: g, members: [ { uri: 'sip:h' } ] }\n"
+		     "    - { name: g, members: [ { uri: 'sip:i' } ] }\n",
+		     "t.yaml:7: dialplan.gateways[1] repeats the group name 'g'");
+	expect_error("dialplan:\n  gateways:\n"
+		     "    - { name: g, members: [ { uri: 'sip:h' } ] }\n",
+		     "t.yaml:2: dialplan has gateways but no rules");
+	expect_error("dialplan:\n  health:\n    failures: 0\n",
+		     "t.yaml:3: dialplan.health.failures: 0 is out of range "
+		     "1-100");
+	expect_error("server: { domains: [ d.test ] }\nusers:\n"
+		     "  - { name: a, password: x, class: '' }\n",
+		     "t.yaml:3: users[0].class must not be empty");
 }
 
 static void test_schema_table(void **state)
@@ -673,7 +920,11 @@ int main(void)
 		cmocka_unit_test(test_err_timers),
 		cmocka_unit_test(test_registrar_keys),
 		cmocka_unit_test(test_err_registrar),
+		cmocka_unit_test(test_proxy_keys),
+		cmocka_unit_test(test_err_proxy),
 		cmocka_unit_test(test_err_users),
+		cmocka_unit_test(test_dialplan_keys),
+		cmocka_unit_test(test_err_dialplan),
 		cmocka_unit_test(test_schema_table),
 		cmocka_unit_test(test_transport_name),
 	};

@@ -20,6 +20,7 @@
 
 #include "core.h"
 #include "net.h"
+#include "proxy.h"
 #include "register.h"
 #include "reply.h"
 #include "sipd.h"
@@ -43,6 +44,10 @@ void sipd_core_init(struct sipd *sd)
 	sd->allow = BIT(SIP_OPTIONS) | BIT(SIP_ACK) | BIT(SIP_CANCEL);
 	if (sd->cfg->registrar.enabled)
 		sd->allow |= BIT(SIP_REGISTER);
+	if (sd->cfg->proxy.enabled)
+		sd->allow |= BIT(SIP_INVITE) | BIT(SIP_BYE) | BIT(SIP_PRACK) |
+			BIT(SIP_UPDATE) | BIT(SIP_INFO) | BIT(SIP_REFER) |
+			BIT(SIP_NOTIFY) | BIT(SIP_SUBSCRIBE) | BIT(SIP_MESSAGE);
 }
 
 static bool tag_supported(struct sip_pl tag)
@@ -240,6 +245,8 @@ static void cancel(struct sipd *sd, const struct sipd_req *rq)
 		return;
 	}
 	sipd_reply(sd, rq, 200, NULL);
+	if (sipd_proxy_cancel(sd, ist))
+		return;   /* §16.10: the branches are CANCELled, 487 follows */
 	if (sip_txn_state(ist) != SIP_TXN_PROCEEDING)
 		return;   /* answered already: the CANCEL has no effect */
 	x = sipd_net_stx_find(sd, ist);
@@ -288,9 +295,10 @@ static void answer(struct sipd *sd, const struct sipd_req *rq)
 		return;
 	if (rq->m->mid == SIP_CANCEL)
 		cancel(sd, rq);
-	else if (in_dialog(rq->m))
-		sipd_reply(sd, rq, 481, NULL);
-	else if (!sipd_register_request(sd, rq))
+	else if (in_dialog(rq->m)) {
+		if (!sipd_proxy_request(sd, rq))
+			sipd_reply(sd, rq, 481, NULL);
+	} else if (!sipd_register_request(sd, rq) && !sipd_proxy_request(sd, rq))
 		by_target(sd, rq);
 }
 

@@ -17,12 +17,19 @@
  *      (§8.2.2.3, §16.3 step 5; CANCEL exempt). sipd supports no
  *      option tag yet: every tag is unsupported.
  *   7. CANCEL                                    200 if it matches an
- *      INVITE server transaction (which gets 487 if still unanswered),
- *      else 481 (§9.2)
- *   8. To tag (a mid-dialog request): no dialog  481 (§12.2.2)
+ *      INVITE server transaction (which gets 487 if still unanswered,
+ *      or, when the proxy carries it, has its branches CANCELled and
+ *      answers 487 once they end: §16.10), else 481 (§9.2)
+ *   8. To tag (a mid-dialog request): with proxy.enabled, forwarded by
+ *      its Route or Request-URI (proxy.h) unless it is for sipd
+ *      itself; otherwise no dialog                481 (§12.2.2)
  *   8a. REGISTER with registrar.enabled           the registrar role
  *      (register.h: digest authentication, then §10.3), answered
  *      asynchronously through the server transaction
+ *   8b. proxy.enabled, a request for a user or another domain (not
+ *      OPTIONS to sipd, not to sipd without a user part): the proxy
+ *      and redirect roles (proxy.h: 482 loop, 407, dial plan, location
+ *      service, 3xx, forwarding), answered asynchronously
  *   9. OPTIONS to this server (any user part)    200 + Allow, Accept,
  *      Accept-Encoding, Accept-Language, Supported (§11.2); an ordinary
  *      one (no To tag, no Require) statelessly, before any transaction
@@ -30,12 +37,13 @@
  *      OPTIONS to anything else                  404
  *  10. other methods: to the server itself (no user part)
  *                                                405 + Allow (§8.2.1)
- *      to a user or a number (no location service, no dial plan yet),
- *      or to a domain that is not ours           404 (§21.4.5)
+ *      to a user or a number, or to a domain that is not ours, with
+ *      the proxy off                             404 (§21.4.5)
  *
  * "This server" is self.c's: a listen address or a server.domains entry.
  * ACKs never get here: the transaction layer absorbs the ACK for a
- * non-2xx and declines a stray one (net.c drops it). A request the
+ * non-2xx and declines a stray one (net.c hands it to the proxy, which
+ * routes the ACK for a 2xx statelessly, or drops it). A request the
  * transaction layer cannot take (no usable Via, CSeq, Call-ID, From or
  * To) is answered 400 (505 for another SIP version) statelessly, to the
  * address of §18.2.2 or, when its top Via does not parse, back to its

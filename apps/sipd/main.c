@@ -2,10 +2,12 @@
  * main.c - the sipd command line: options, the configuration, then either
  * check it (--check-config) or run the daemon (run.c).
  *
- * `sipd user ...` manages the store's users instead (usercmd.h).
+ * `sipd user ...` manages the store's users instead (usercmd.h);
+ * `sipd route test ...` is a dry run of the dial plan (routecmd.h).
  *
  * Exit status: 0 success, 1 the daemon (or the store) failed, 2 bad usage
- * or a bad configuration, 3 `sipd user rm` of an unknown user.
+ * or a bad configuration, 3 `sipd user rm` of an unknown user;
+ * `sipd route test`: 0 routed, 1 refused or unrouted, 2 usage/config.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "sipd.h"
+#include "routecmd.h"
 #include "usercmd.h"
 
 #ifndef SIPD_VERSION
@@ -38,6 +41,8 @@ static void usage(FILE *f)
 	      "       sipd user add NAME PASSWORD [--domain D] -c FILE\n"
 	      "       sipd user rm NAME [--domain D] -c FILE\n"
 	      "       sipd user list -c FILE\n"
+	      "       sipd route test NUMBER [--from USER] [--source IP]\n"
+	      "                       [--class CLASS] -c FILE\n"
 	      "\n"
 	      "  -c, --config FILE   configuration file (YAML, see etc/sipd.yaml)\n"
 	      "      --check-config  validate the configuration, print 'FILE: ok'\n"
@@ -55,8 +60,14 @@ static void usage(FILE *f)
 	      "else the first server.domains entry. With the sqlite store a\n"
 	      "running sipd sees the change at its next start (redis: at once).\n"
 	      "\n"
+	      "route test: which dial plan rule the call matches, the rewritten\n"
+	      "number and where it goes (gateways in the order they would be\n"
+	      "tried), or why it is refused (403) or unrouted (404). The class\n"
+	      "is --class, else that of the --from user in users[].\n"
+	      "\n"
 	      "Exit status: 0 ok, 1 the daemon (or the store) failed, 2 bad usage\n"
-	      "or configuration, 3 user rm: no such user.\n",
+	      "or configuration, 3 user rm: no such user; route test: 0 routed,\n"
+	      "1 refused or unrouted, 2 bad usage or configuration.\n",
 	      f);
 }
 
@@ -116,6 +127,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "user"))
 		return sipd_usercmd(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "route"))
+		return sipd_routecmd(argc, argv);
 	status = parse_args(argc, argv, &o);
 	if (status != CONTINUE)
 		return status;

@@ -15,6 +15,7 @@
 
 #include "core.h"
 #include "net.h"
+#include "proxy.h"
 #include "sipd.h"
 #include "trace.h"
 
@@ -224,7 +225,9 @@ static void recv_response(struct sipd *sd, struct sip_msg *m,
 		return;
 	/* §17.1.3: a response matching no client transaction goes to the
 	 * core; only a forwarding role would do anything with it */
-	if (err == SIP_TXN_DECLINED) {
+	if (err == SIP_TXN_DECLINED && sipd_proxy_response(sd, m, src)) {
+		/* §16.11: ours to pass on statelessly */
+	} else if (err == SIP_TXN_DECLINED) {
 		sd->stats.stray_responses++;
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "stray response dropped",
 			 "peer", fmt(&src->remote, peer), NULL);
@@ -256,7 +259,12 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 	int err;
 
 	sd->stats.requests_in++;
+	sd->stats.by_method[(unsigned)m->mid < SIP_METHOD__COUNT ? m->mid : 0]++;
 	if (m->mid == SIP_OPTIONS && sipd_core_options_stateless(sd, m, src)) {
+		sip_msg_free(m);
+		return;
+	}
+	if (sipd_proxy_stateless_request(sd, m, src)) {
 		sip_msg_free(m);
 		return;
 	}
@@ -274,7 +282,9 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 	}
 	if (!err)
 		return;
-	if (err == SIP_TXN_DECLINED) {
+	if (err == SIP_TXN_DECLINED && sipd_proxy_ack(sd, m, src)) {
+		/* the ACK for a 2xx, routed on (§16.11) */
+	} else if (err == SIP_TXN_DECLINED) {
 		/* §17.2.3: an ACK matching no transaction acknowledges a 2xx;
 		 * no dialog here takes it */
 		sd->stats.stray_acks++;
@@ -302,6 +312,22 @@ void sipd_net_recv(void *arg, struct sip_msg *m, const struct sip_tp_peer *src)
 
 /* ---- sending ---- */
 
+/* Responses sent, per status code ("SIP/2.0 NNN"), for /metrics. */
+static void count_response(struct sipd_stats *st, const char *p, size_t len)
+{
+	unsigned code = 0;
+
+	if (len < 12 || memcmp(p, "SIP/2.0 ", 8))
+		return;
+	for (size_t i = 8; i < 11; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return;
+		code = code * 10 + (unsigned)(p[i] - '0');
+	}
+	if (code >= 100 && code <= 699)
+		st->by_code[code - 100]++;
+}
+
 int sipd_net_send(struct sipd *sd, const struct sip_tp_peer *dst,
 		  const char *p, size_t len)
 {
@@ -316,6 +342,7 @@ int sipd_net_send(struct sipd *sd, const struct sip_tp_peer *dst,
 			 NULL);
 		return err;
 	}
+	count_response(&sd->stats, p, len);
 	trace(sd, SIPD_TRACE_SEND, dst, p, len);
 	return 0;
 }

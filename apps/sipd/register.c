@@ -166,6 +166,7 @@ static void check(struct reg_ctx *c)
 	int err;
 
 	sd->auth_ctx = c;
+	sd->auth_lookup = lookup_h;
 	err = sip_auth_check(sd->auth, c->m, SIP_HDR_AUTHORIZATION,
 			     sip_pl_str(c->realm), &c->src.remote.u.sa, &r);
 	sd->auth_ctx = NULL;
@@ -293,7 +294,7 @@ bool sipd_register_request(struct sipd *sd, const struct sipd_req *rq)
 		return true;
 	}
 	/* not for us, or malformed: the registrar says which (404, 400) */
-	if (!sd->auth || sip_msg_ruri(rq->m, &ruri) || sip_msg_to(rq->m, &to) ||
+	if (!sd->auth || !sd->cfg->auth.register_ || sip_msg_ruri(rq->m, &ruri) || sip_msg_to(rq->m, &to) ||
 	    !our_domain(sd, ruri->host, ruri->host_type) ||
 	    to->uri.host.len >= sizeof(c->domain)) {
 		to_registrar(c, false);
@@ -401,15 +402,19 @@ static int register_lookup(void *arg, struct sip_pl user, struct sip_pl realm,
 {
 	struct sipd *sd = arg;
 
-	if (!sd->auth_ctx)
+	if (!sd->auth_ctx || !sd->auth_lookup)
 		return ENOENT;
-	return lookup_h(sd->auth_ctx, user, realm, algo, ha1);
+	return sd->auth_lookup(sd->auth_ctx, user, realm, algo, ha1);
 }
 
-static int start_auth(struct sipd *sd)
+int sipd_register_auth_start(struct sipd *sd)
 {
 	const struct sipd_config_auth *a = &sd->cfg->auth;
-	struct sip_auth_config c = {
+	struct sip_auth_config c;
+
+	if (sd->auth)
+		return 0;
+	c = (struct sip_auth_config){
 		.lookup = register_lookup, .lookup_arg = sd,
 		.nonce_ttl = a->nonce_lifetime_s,
 	};
@@ -456,7 +461,7 @@ int sipd_register_start(struct sipd *sd)
 		return 0;
 	if ((err = open_store(sd)))
 		what = "store";
-	else if (sd->cfg->auth.register_ && (err = start_auth(sd)))
+	else if (sd->cfg->auth.register_ && (err = sipd_register_auth_start(sd)))
 		what = "authentication";
 	else if ((err = start_registrar(sd)))
 		what = "registrar";

@@ -43,6 +43,13 @@ void sipd_register_store_conf(const struct sipd_config *cfg,
  */
 int sipd_register_start(struct sipd *sd);
 
+/**
+ * The digest context sd->auth (auth.*), unless it exists already: the
+ * registrar makes it for auth.register, the proxy for proxy.auth.
+ * Returns 0 or an errno value.
+ */
+int sipd_register_auth_start(struct sipd *sd);
+
 /** Release the registrar, the authentication context and the store
  *  (pending REGISTERs are answered 500 or dropped). Idempotent. */
 void sipd_register_stop(struct sipd *sd);

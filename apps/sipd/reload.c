@@ -9,6 +9,7 @@
 
 #include "sip/transport.h"
 
+#include "dialplan.h"
 #include "register.h"
 #include "reload.h"
 #include "sipd.h"
@@ -133,6 +134,37 @@ static unsigned keep_registrar(struct sipd *sd, struct sipd_config *nc,
 	return count;
 }
 
+static bool proxy_same(const struct sipd_config_proxy *a,
+		       const struct sipd_config_proxy *b)
+{
+	if (a->enabled != b->enabled || a->record_route != b->record_route ||
+	    a->timer_c_ms != b->timer_c_ms || a->fork != b->fork ||
+	    a->branch_timeout_ms != b->branch_timeout_ms || a->auth != b->auth ||
+	    a->stateless != b->stateless || a->redirect_code != b->redirect_code ||
+	    a->call_timeout_s != b->call_timeout_s ||
+	    a->redirect_domain_count != b->redirect_domain_count)
+		return false;
+	for (size_t i = 0; i < a->redirect_domain_count; i++)
+		if (strcasecmp(a->redirect_domains[i], b->redirect_domains[i]))
+			return false;
+	return true;
+}
+
+/* The proxy's section is read by the running proxy (Timer C, the call
+ * table, whether users authenticate): it changes only at restart. */
+static unsigned keep_proxy(struct sipd *sd, struct sipd_config *nc,
+			   struct sipd_config *old)
+{
+	unsigned count = 0;
+
+	if (!proxy_same(&old->proxy, &nc->proxy)) {
+		needs_restart(sd, "proxy");
+		count++;
+	}
+	SWAP(nc, old, proxy);
+	return count;
+}
+
 /* Keep the running values of the restart-only sections in @p nc, so
  * that sd->cfg always describes what is in effect. The listen arrays
  * are swapped, so freeing @p old frees the file's. */
@@ -250,23 +282,60 @@ static unsigned apply_server(struct sipd *sd, const struct sipd_config *nc,
 	return count;
 }
 
+/* The management API's sections belong to running objects (the HTTP
+ * server, the HEP socket): restart only. */
+static unsigned keep_mgmt(struct sipd *sd, struct sipd_config *nc,
+			  struct sipd_config *old)
+{
+	const struct sipd_config_http *a = &old->http, *b = &nc->http;
+	const struct sipd_config_hep *x = &old->trace.hep, *y = &nc->trace.hep;
+	unsigned count = 0;
+
+	if (a->enabled != b->enabled || !str_same(a->address, b->address) ||
+	    a->port != b->port || !str_same(a->token, b->token) ||
+	    !list_same(a->allow, a->allow_count, b->allow, b->allow_count)) {
+		needs_restart(sd, "http");
+		count++;
+	}
+	if (!str_same(x->address, y->address) || x->port != y->port ||
+	    x->id != y->id) {
+		needs_restart(sd, "trace.hep");
+		count++;
+	}
+	SWAP(nc, old, http);
+	SWAP(nc, old, trace.hep);
+	return count;
+}
+
 void sipd_reload(struct sipd *sd)
 {
-	struct sipd_config *nc, *old = sd->cfg;
 	char err[ERR_MAX];
-	unsigned n;
 
-	if (sipd_config_load(&nc, sd->config_path, err, sizeof(err))) {
+	(void)sipd_reload_check(sd, err, sizeof(err));
+}
+
+int sipd_reload_check(struct sipd *sd, char *err, size_t errlen)
+{
+	struct sipd_config *nc, *old = sd->cfg;
+	unsigned n;
+	int e;
+
+	if ((e = sipd_config_load(&nc, sd->config_path, err, errlen))) {
 		sipd_log(&sd->log, SIPD_LOG_ERROR,
 			 "reload refused, running configuration kept",
 			 "error", err, NULL);
-		return;
+		return e;
 	}
 	n = keep_restart_only(sd, nc, old);
+	n += keep_mgmt(sd, nc, old);
 	n += keep_registrar(sd, nc, old);
+	n += keep_proxy(sd, nc, old);
 	n += apply_log(sd, nc, old);
 	n += apply_trace(sd, nc, old);
 	n += apply_server(sd, nc, old);
+	/* the dial plan is swapped whole, its gateways' health kept */
+	if (sipd_dialplan_reload(sd, nc))
+		n++;
 	/* from here on everything reads the new configuration */
 	sd->cfg = nc;
 	sipd_config_free(old);
@@ -277,4 +346,5 @@ void sipd_reload(struct sipd *sd)
 	if (!n)
 		sipd_log(&sd->log, SIPD_LOG_INFO, "configuration unchanged",
 			 "file", sd->config_path, NULL);
+	return 0;
 }

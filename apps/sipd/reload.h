@@ -11,7 +11,7 @@
  *                   header), server.domains (what counts as this server)
  *                   users (put into the store again)
  *   need a restart  listen, transaction (T1, T2, T4), limits, store,
- *                   registrar, auth: a change is
+ *                   registrar, auth, http, trace.hep: a change is
  *                   logged as a warning and the running values are kept
  *
  * Each change applied is logged at info ("reloaded" with the key, old and
@@ -25,5 +25,12 @@ struct sipd;
 
 /** Reload sd->config_path into @p sd (see above). Never fails. */
 void sipd_reload(struct sipd *sd);
+
+/**
+ * As sipd_reload(), telling whether the file was taken: 0, or the error
+ * of sipd_config_load() with its "FILE:LINE: message" in @p err (the
+ * running configuration kept). For POST /api/reload.
+ */
+int sipd_reload_check(struct sipd *sd, char *err, size_t errlen);
 
 #endif

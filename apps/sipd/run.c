@@ -6,8 +6,10 @@
  * the library's timers, the transport (limits from the configuration),
  * the transaction stack (T1, T2, T4 from the configuration; its send
  * hook is the transport, the transport's late errors go back to it, its
- * requests to the core), the listeners, the signal handlers. Any failure
- * is logged and ends the run.
+ * requests to the core), the listeners, the dial plan and its gateway
+ * probes, the signal handlers. Any failure is logged and ends the run.
+ * Last, the management side (mgmt.h): loop latency probe, HEP export,
+ * HTTP API.
  *
  * Signals: SIGTERM and SIGINT begin the graceful stop of drain.h (a
  * second one stops at once); SIGHUP reloads the configuration
@@ -31,7 +33,10 @@
 #include "sip/txn.h"
 
 #include "core.h"
+#include "dialplan.h"
+#include "proxy.h"
 #include "drain.h"
+#include "mgmt.h"
 #include "net.h"
 #include "register.h"
 #include "reload.h"
@@ -149,12 +154,18 @@ static int start(struct sipd *sd)
 		what = "transaction layer";
 	else if ((err = sipd_register_start(sd)))
 		return err;
+	else if ((err = sipd_proxy_start(sd)))
+		return err;
 	else if ((err = sipd_net_listen(sd)))
 		return err;
 	else if ((err = sipd_self_init(&sd->self, sd->lsn, sd->nlsn)))
 		what = "interface addresses";
+	else if ((err = sipd_dialplan_start(sd)))
+		return err;
 	else if ((err = start_signals(sd)))
 		what = "signals";
+	else if ((err = sipd_mgmt_start(sd)))
+		return err;
 	if (err)
 		sipd_log(&sd->log, SIPD_LOG_ERROR, "cannot start", "step", what,
 			 "error", strerror(err), NULL);
@@ -180,7 +191,11 @@ static void teardown(struct sipd *sd)
 {
 	close_handles(sd);
 	/* before the transactions: pending REGISTERs still answer on them */
+	sipd_proxy_stop(sd);
 	sipd_register_stop(sd);
+	sipd_dialplan_stop(sd);
+	/* after the store: its cancelled operations still answer HTTP */
+	sipd_mgmt_stop(sd);
 	sd->txn = sip_mem_deref(sd->txn);
 	sipd_net_release_all(sd);
 	sd->tp = sip_mem_deref(sd->tp);

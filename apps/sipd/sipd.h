@@ -10,6 +10,10 @@
  *   reply.c   building and sending those responses
  *   self.c    "is this Request-URI this server?"
  *   register.c  the registrar role: store, digest auth, registrar
+ *   proxy.c   the proxy and redirect roles (RFC 3261 §16, §8.3)
+ *   calls.c   the calls the proxy carries (calls.h)
+ *   dialplan.c  the dial plan of the configuration; gwprobe.c probes
+ *               its gateways with OPTIONS
  *   drain.c   graceful stop (SIGTERM, SIGINT)
  *   reload.c  live reconfiguration (SIGHUP)
  *   log.c, trace.c, json.c   output
@@ -23,19 +27,25 @@
 
 #include <uv.h>
 
+#include "sip/hdr.h"
+#include "sip/auth.h"
 #include "sip/transport.h"
 
 #include "clock.h"
 #include "config.h"
+#include "dialplan.h"
 #include "log.h"
 #include "self.h"
 
 struct sip_auth;
+struct sip_proxy;
 struct sip_registrar;
 struct sip_store;
 struct sip_txn_stack;
+struct sipd_calls;
 struct sipd_stx;
 struct sipd_trace;
+struct sipd_mgmt;
 
 /** Counters of the daemon, beside sip_tp_stats() and sip_txn_stack_stats(). */
 struct sipd_stats {
@@ -52,6 +62,16 @@ struct sipd_stats {
 	uint64_t dropped;          /* requests not answered: out of memory,
 	                              no usable Via, no route back */
 	uint64_t send_errors;      /* sends the transport refused or failed */
+	/* for /metrics (mgmt.c) */
+	uint64_t by_method[SIP_METHOD__COUNT]; /* requests received, per
+	                              enum sip_method (0: other methods) */
+	uint64_t by_code[600];     /* responses sent (retransmissions too),
+	                              [code - 100] */
+	uint64_t proxied;          /* requests forwarded statefully (proxy.c) */
+	uint64_t proxied_stateless; /* requests and responses forwarded
+	                              statelessly (ACK for 2xx, §16.11) */
+	uint64_t loops;            /* requests answered 482 */
+	uint64_t redirected;       /* requests answered 3xx */
 };
 
 /** One open listener; its index + 1 is the `iface` of a sip_txn_dest. */
@@ -82,8 +102,18 @@ struct sipd {
 	struct sip_store *store;
 	struct sip_registrar *registrar;
 	struct sip_auth *auth;     /**< NULL when auth.register is off */
-	void *auth_ctx;            /**< the REGISTER being checked, during
+	void *auth_ctx;            /**< the request being checked, during
 	                              sip_auth_check() only */
+	sip_auth_lookup_h *auth_lookup; /**< reads auth_ctx; set with it
+	                              (register.c, proxy.c) */
+
+	/* The proxy role (proxy.c); NULL when proxy.enabled is off. */
+	struct sip_proxy *proxy;
+	struct sipd_calls *calls;  /**< calls.h: the calls it carries */
+	bool proxy_auth;           /**< 407 for our own users (proxy.auth) */
+
+	/* The dial plan (dialplan.c) and its gateway probes (gwprobe.c). */
+	struct sipd_dialplan dialplan;
 
 	/* Server transactions and the source of their request (net.c). */
 	struct sipd_stx *stx;      /**< list of every one bound */
@@ -97,6 +127,9 @@ struct sipd {
 	size_t busy;               /**< transactions that hold the stop */
 
 	struct sipd_stats stats;
+
+	/* HTTP API, metrics, HEP export (mgmt.c); NULL when off. */
+	struct sipd_mgmt *mgmt;
 };
 
 /**

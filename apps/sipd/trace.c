@@ -24,6 +24,9 @@ struct sipd_trace {
 	bool on;
 	FILE *out;                      /* borrowed; NULL: no printing */
 	enum sipd_log_format format;
+	uint64_t seq;                   /* of the last entry recorded */
+	sipd_trace_sink_h *sink;
+	void *sink_arg;
 };
 
 int sipd_trace_alloc(struct sipd_trace **tp, size_t ring_size)
@@ -105,6 +108,7 @@ int sipd_trace_add(struct sipd_trace *t, const struct sipd_trace_entry *e)
 	}
 	if (!copy.time.tv_sec && !copy.time.tv_nsec)
 		clock_gettime(CLOCK_REALTIME, &copy.time);
+	copy.seq = ++t->seq;
 	if (t->out)
 		sipd_trace_print(t->out, t->format, &copy);
 	if (t->n == t->cap) {
@@ -116,7 +120,20 @@ int sipd_trace_add(struct sipd_trace *t, const struct sipd_trace_entry *e)
 	}
 	*slot(t, t->n) = copy;
 	t->n++;
+	if (t->sink)
+		t->sink(t->sink_arg, slot(t, t->n - 1));
 	return 0;
+}
+
+void sipd_trace_set_sink(struct sipd_trace *t, sipd_trace_sink_h *h, void *arg)
+{
+	t->sink = h;
+	t->sink_arg = arg;
+}
+
+uint64_t sipd_trace_last_seq(const struct sipd_trace *t)
+{
+	return t->seq;
 }
 
 int sipd_trace_resize(struct sipd_trace *t, size_t ring_size)

@@ -40,6 +40,8 @@ enum sipd_trace_dir {
 
 /** One traced message. */
 struct sipd_trace_entry {
+	uint64_t seq;                /* 1, 2, ... in order of recording (set
+	                                by sipd_trace_add; never reused) */
 	struct timespec time;        /* wall clock (CLOCK_REALTIME) */
 	enum sipd_trace_dir dir;
 	enum sip_tp_kind kind;       /* transport */
@@ -82,6 +84,16 @@ void sipd_trace_set_output(struct sipd_trace *t, FILE *f,
  * dropped. Returns 0, or ENOMEM (the entry is lost and counted).
  */
 int sipd_trace_add(struct sipd_trace *t, const struct sipd_trace_entry *e);
+
+/**
+ * Sink: called with every entry recorded (after it is in the ring; @p e
+ * borrowed for the call), e.g. the HEP export. NULL: none.
+ */
+typedef void (sipd_trace_sink_h)(void *arg, const struct sipd_trace_entry *e);
+void sipd_trace_set_sink(struct sipd_trace *t, sipd_trace_sink_h *h, void *arg);
+
+/** The seq of the last entry recorded (0: none yet). */
+uint64_t sipd_trace_last_seq(const struct sipd_trace *t);
 
 /**
  * Change the ring to @p ring_size entries (at least 1), keeping the

@@ -66,8 +66,6 @@ static int wait_op(uv_loop_t *loop, struct op *o)
 	return o->err;
 }
 
-static int ha1s(const struct sipd_config *cfg, const char *name,
-		const char *password, const char *domain, char *md5, char *sha);
 
 static int add(struct sip_store *st, uv_loop_t *loop, const struct sipd_config *cfg,
 	       const char *name, const char *password, const char *domain)
@@ -76,15 +74,15 @@ static int add(struct sip_store *st, uv_loop_t *loop, const struct sipd_config *
 	struct sip_user u = { .username = name, .domain = domain,
 			      .ha1_md5 = md5, .ha1_sha256 = sha };
 	struct op o = { 0 };
-	int err = ha1s(cfg, name, password, domain, md5, sha);
+	int err = sipd_user_ha1s(cfg, name, password, domain, md5, sha);
 
 	if (!err)
 		err = sip_store_user_put(st, &u, done_h, &o);
 	return err ? err : wait_op(loop, &o);
 }
 
-static int ha1s(const struct sipd_config *cfg, const char *name,
-		const char *password, const char *domain, char *md5, char *sha)
+int sipd_user_ha1s(const struct sipd_config *cfg, const char *name,
+		   const char *password, const char *domain, char *md5, char *sha)
 {
 	struct sip_pl realm = sip_pl_str(sipd_config_realm(cfg, domain));
 	int err = sip_auth_ha1(SIP_AUTH_ALGO_MD5, sip_pl_str(name), realm,
@@ -123,7 +121,7 @@ static int import_line(struct sip_store *st, const struct sipd_config *cfg,
 	if (end == password)
 		return 0;
 	*end = '\0';
-	if ((err = ha1s(cfg, name, password, domain, md5, sha)))
+	if ((err = sipd_user_ha1s(cfg, name, password, domain, md5, sha)))
 		return err;
 	u.username = name;
 	if ((err = sip_store_user_put(st, &u, counted_h, o)))

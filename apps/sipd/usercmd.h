@@ -19,4 +19,14 @@ enum {
  */
 int sipd_usercmd(int argc, char **argv);
 
+struct sipd_config;
+
+/**
+ * The HA1s of @p name / @p password in the realm of @p domain (auth.realm
+ * or the domain), as hex into @p md5 and @p sha (SIP_AUTH_HEX_SIZE each).
+ * Shared with POST /api/users. Returns 0 or an errno value.
+ */
+int sipd_user_ha1s(const struct sipd_config *cfg, const char *name,
+		   const char *password, const char *domain, char *md5, char *sha);
+
 #endif

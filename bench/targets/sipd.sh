@@ -6,7 +6,10 @@
 # $BENCH_SCENARIO picks the roles: every scenario has the registrar on
 # (SQLite persistence, a fresh file per start); register-auth adds digest
 # authentication with the users of $BENCH_USERS (MD5, realm 127.0.0.1,
-# as the harness's SIPp scenario answers only MD5).
+# as the harness's SIPp scenario answers only MD5). The stateful proxy is
+# on in every scenario (record-routing, no proxy authentication): for
+# `call`, INVITE sip:uas@127.0.0.1 goes to the contact the harness
+# registers for uas, ACK and BYE follow the Record-Route.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN=/tmp/bench-sipd
@@ -65,6 +68,10 @@ registrar:
 auth:
   register: $auth
   algorithms: [ md5 ]
+proxy:
+  enabled: true
+  record_route: true
+  auth: off
 YAML
 	if [ "$auth" = true ] && [ -n "${BENCH_USERS:-}" ]; then
 		# the users CSV ("SEQUENTIAL", then "user;password;..."): HA1s

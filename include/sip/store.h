@@ -201,6 +201,14 @@ int sip_store_lookup(struct sip_store *st, const char *aor,
 		     sip_store_bindings_h *h, void *arg);
 
 /**
+ * Every unexpired binding of every AOR (copied), ordered by AOR, for
+ * listings (the HTTP API). The "memory" and "sqlite" backends answer
+ * from their index; "redis" has no such listing: ENOTSUP at once.
+ * Returns 0 (the handler will run), ENOTSUP, ECANCELED, ENOMEM.
+ */
+int sip_store_list(struct sip_store *st, sip_store_bindings_h *h, void *arg);
+
+/**
  * Apply @p n changes (copied) to the bindings of @p aor, all or nothing
  * as far as the backend allows (one SQLite transaction, one Redis
  * MULTI/EXEC). The memory index shows them at once; @p h (may be NULL)

@@ -237,6 +237,29 @@ int sip_txn_stack_send(struct sip_txn_stack *s, const struct sip_txn_dest *dst,
 /** Copy the counters into @p st. */
 void sip_txn_stack_stats(const struct sip_txn_stack *s, struct sip_txn_stats *st);
 
+/** What sip_txn_stack_foreach() shows of one transaction (slices valid
+ *  during the visit only). */
+struct sip_txn_info {
+	enum sip_txn_kind kind;
+	enum sip_txn_state state;
+	struct sip_pl method;
+	struct sip_pl branch;
+	struct sip_pl callid;          /* unset when not known */
+	uint64_t age_ms;               /* since creation, on the stack's clock */
+	uint16_t last_code;            /* server: last response sent; else 0 */
+	uint32_t retransmissions;
+};
+
+/** Visitor: return false to stop the walk. Must not call the stack. */
+typedef bool (sip_txn_visit_h)(void *arg, const struct sip_txn_info *ti);
+
+/**
+ * Call @p h for every live transaction, newest first (for the HTTP API
+ * and debugging). Returns how many were visited.
+ */
+size_t sip_txn_stack_foreach(const struct sip_txn_stack *s, sip_txn_visit_h *h,
+			     void *arg);
+
 /** Debug dump: timers, counters and every transaction with its state. */
 void sip_txn_debug(FILE *f, const struct sip_txn_stack *s);
 

@@ -34,8 +34,10 @@ static void dump_rule(struct route_text *t, size_t i,
 		route_say(t, " strip %u", r->strip);
 	if (r->prefix && *r->prefix)
 		route_say(t, " prefix \"%s\"", r->prefix);
-	route_say(t, " -> %s %s", dest_name(r->dest),
-		  r->target ? r->target : "(number)");
+	route_say(t, " -> %s", dest_name(r->dest));
+	if (r->dest == SIP_ROUTE_DEST_REDIRECT)
+		route_say(t, " %u", r->redirect_code);
+	route_say(t, " %s", r->target ? r->target : "(number)");
 	if (r->nclasses) {
 		route_say(t, " classes");
 		for (size_t k = 0; k < r->nclasses; k++)

@@ -150,7 +150,7 @@ static void test_debug_dump(void **state)
 		"  2 helpdesk: number prefix \"800\" strip 3 prefix \"hd-\" -> "
 		"uri sip:${user}@helpdesk.example.net\n"
 		"  3 ext: number regex \"^[2-4]\\d{2}$\" -> user (number)\n"
-		"  4 old-office: number prefix \"5\" -> redirect "
+		"  4 old-office: number prefix \"5\" -> redirect 301 "
 		"sip:${user}@new.example.net\n"
 		"group carriers:\n"
 		"  sip:gw-a.example.net priority 1 weight 2 up probes 0 "

@@ -107,6 +107,28 @@ static int local_lookup(struct sip_store *st, const char *aor,
 	return 0;
 }
 
+static void run_list(struct store_call *call, int err)
+{
+	struct lcall *c = (struct lcall *)call;
+	struct sip_bindings *bs = NULL;
+
+	if (!err)
+		err = store_mem_list(c->l->mem, sip_store_now(c->l->st), &bs);
+	c->h.bindings(c->arg, err, bs);
+	sip_mem_deref(bs);
+}
+
+static int local_list(struct sip_store *st, sip_store_bindings_h *h, void *arg)
+{
+	struct lcall *c = lcall_new(st->be, run_list, NULL, NULL, arg);
+
+	if (!c)
+		return ENOMEM;
+	c->h.bindings = h;
+	store_defer_push(st->defer, &c->call);
+	return 0;
+}
+
 static void run_user_get(struct store_call *call, int err)
 {
 	struct lcall *c = (struct lcall *)call;
@@ -364,6 +386,7 @@ const struct store_ops store_memory_ops = {
 	.user_put = local_user_put,
 	.user_del = local_user_del,
 	.user_list = local_user_list,
+	.list = local_list,
 	.sweep = local_sweep,
 	.debug = local_debug,
 };
@@ -378,6 +401,7 @@ const struct store_ops store_sqlite_ops = {
 	.user_put = local_user_put,
 	.user_del = local_user_del,
 	.user_list = local_user_list,
+	.list = local_list,
 	.sweep = local_sweep,
 	.debug = local_debug,
 };

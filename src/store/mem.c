@@ -262,6 +262,48 @@ int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 	return 0;
 }
 
+struct all_binds {
+	const struct sip_binding **v;
+	size_t n;
+	uint64_t now;
+};
+
+static void collect_aor(struct store_map_node *n, void *arg)
+{
+	struct all_binds *c = arg;
+
+	for (struct mem_bind *b = ((struct mem_aor *)n)->binds; b; b = b->next)
+		if (b->b.expires > c->now)
+			c->v[c->n++] = &b->b;
+}
+
+static int by_aor(const void *a, const void *b)
+{
+	const struct sip_binding *x = *(const struct sip_binding *const *)a;
+	const struct sip_binding *y = *(const struct sip_binding *const *)b;
+	int d = strcmp(x->aor, y->aor);
+
+	return d ? d : strcmp(x->key, y->key);
+}
+
+int store_mem_list(struct store_mem *m, uint64_t now, struct sip_bindings **out)
+{
+	struct all_binds c = { NULL, 0, now };
+	struct sip_bindings *bs;
+
+	c.v = malloc((m->nbinds ? m->nbinds : 1) * sizeof(*c.v));
+	if (!c.v)
+		return ENOMEM;
+	store_map_foreach(&m->aors, collect_aor, &c);
+	qsort(c.v, c.n, sizeof(*c.v), by_aor);
+	bs = store_bindings_new(c.v, c.n);
+	free(c.v);
+	if (!bs)
+		return ENOMEM;
+	*out = bs;
+	return 0;
+}
+
 size_t store_mem_sweep(struct store_mem *m, uint64_t now)
 {
 	m->swept = 0;

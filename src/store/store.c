@@ -239,6 +239,17 @@ int sip_store_user_del(struct sip_store *st, const char *username,
 	return st->ops->user_del(st, username, domain, h, arg);
 }
 
+int sip_store_list(struct sip_store *st, sip_store_bindings_h *h, void *arg)
+{
+	if (!h)
+		return EINVAL;
+	if (st->closing)
+		return ECANCELED;
+	if (!st->ops->list)
+		return ENOTSUP;
+	return st->ops->list(st, h, arg);
+}
+
 int sip_store_user_list(struct sip_store *st, sip_store_users_h *h, void *arg)
 {
 	if (!h)

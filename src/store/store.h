@@ -28,6 +28,8 @@ struct store_ops {
 	/* as the public functions of the same name; arguments checked */
 	int (*lookup)(struct sip_store *st, const char *aor,
 		      sip_store_bindings_h *h, void *arg);
+	/* every binding; NULL: the backend cannot list (ENOTSUP) */
+	int (*list)(struct sip_store *st, sip_store_bindings_h *h, void *arg);
 	int (*apply)(struct sip_store *st, const char *aor,
 		     const struct sip_binding_change *c, size_t n,
 		     sip_store_done_h *h, void *arg);
@@ -197,6 +199,12 @@ int store_mem_apply(struct store_mem *m, const char *aor,
  */
 int store_mem_get(struct store_mem *m, const char *aor, uint64_t now,
 		  struct sip_bindings **out);
+
+/**
+ * Every binding unexpired at @p now, ordered by AOR, into a new result
+ * @p *out. Returns 0 or ENOMEM.
+ */
+int store_mem_list(struct store_mem *m, uint64_t now, struct sip_bindings **out);
 
 /** Remove every binding expired at @p now. Returns how many. */
 size_t store_mem_sweep(struct store_mem *m, uint64_t now);

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "sip/msg.h"
 #include "sip/timer.h"
 #include "sip/txn.h"
 #include "txn.h"
@@ -103,4 +104,33 @@ void sip_txn_debug(FILE *f, const struct sip_txn_stack *s)
 		st->transport_errors);
 	for (const struct sip_txn *t = s->all; t; t = t->anext)
 		txn_line(f, t, now);
+}
+
+static struct sip_pl callid_of(const struct sip_txn *t)
+{
+	const struct sip_hdr *h = t->req ? sip_msg_hdr(t->req, SIP_HDR_CALL_ID) :
+				  NULL;
+
+	return h ? h->value : t->callid;
+}
+
+size_t sip_txn_stack_foreach(const struct sip_txn_stack *s, sip_txn_visit_h *h,
+			     void *arg)
+{
+	uint64_t now = sip_timers_now(s->cfg.timers);
+	size_t n = 0;
+
+	for (const struct sip_txn *t = s->all; t; t = t->anext) {
+		struct sip_txn_info ti = {
+			.kind = t->kind, .state = t->state, .method = t->method,
+			.branch = t->branch, .callid = callid_of(t),
+			.age_ms = now - t->created, .last_code = t->resp_scode,
+			.retransmissions = t->retransmissions,
+		};
+
+		n++;
+		if (!h(arg, &ti))
+			break;
+	}
+	return n;
 }

@@ -180,13 +180,18 @@ static struct sip_pl keep(char **p, struct sip_pl in)
 void txn_shed_request(struct sip_txn *t)
 {
 	const struct sip_via *v = t->via;
+	const struct sip_hdr *cid;
+	struct sip_pl callid = { NULL, 0 };
 	struct sip_via *copy;
 	size_t n;
 	char *p;
 
 	if (!t->req || !t->rfc3261 || t->kept)
 		return;
-	n = v->host.len + v->transport.len + t->branch.len + t->method.len;
+	if ((cid = sip_msg_hdr(t->req, SIP_HDR_CALL_ID)))
+		callid = cid->value;
+	n = v->host.len + v->transport.len + t->branch.len + t->method.len +
+	    callid.len;
 	copy = sip_mem_zalloc(sizeof(*copy) + n, NULL);
 	if (!copy)
 		return;
@@ -199,6 +204,8 @@ void txn_shed_request(struct sip_txn *t)
 	copy->branch = keep(&p, t->branch);
 	t->branch = copy->branch;
 	t->method = keep(&p, t->method);
+	/* the HTTP API lists transactions by Call-ID */
+	t->callid = keep(&p, callid);
 	t->via = copy;
 	t->kept = copy;
 	sip_msg_free(t->req);

@@ -112,6 +112,8 @@ struct sip_txn {
 	const struct sip_via *via;    /* req's top Via */
 	struct sip_pl branch;         /* via->branch (may be empty) */
 	struct sip_pl method;         /* req->method */
+	struct sip_pl callid;         /* Call-ID once the request is shed
+	                                 (in kept); else read from req */
 	bool rfc3261;                 /* branch has the magic cookie */
 
 	/* table links (match.c) */

@@ -85,6 +85,19 @@ registrar:
   max_expires: 60
 YAML
 
+bad proxy_branch_timeout 4 "proxy.branch_timeout_ms (5000) must not be greater than proxy.timer_c_ms (1000)" <<'YAML'
+proxy:
+  enabled: true
+  timer_c_ms: 1000
+  branch_timeout_ms: 5000
+YAML
+
+bad proxy_fork 3 "proxy.fork must be one of parallel, sequential" <<'YAML'
+proxy:
+  enabled: true
+  fork: random
+YAML
+
 bad user_no_secret 4 "users[0] needs password, or ha1_md5 and/or ha1_sha256" <<'YAML'
 server:
   domains: [ example.test ]
@@ -151,8 +164,118 @@ log: {}
 trace: {}
 YAML
 
+bad http_port 4 "http.port: 0 is out of range 1-65535" <<'YAML'
+http:
+  enabled: true
+  # the API's port
+  port: 0
+YAML
+
+bad http_allow 4 "http.allow[1] '10.0.0.0/33' is not an address or ADDRESS/PREFIX network" <<'YAML'
+http:
+  allow:
+    - 127.0.0.1
+    - 10.0.0.0/33
+YAML
+
+bad http_token 3 "http.token may hold only letters, digits and -._~+/=" <<'YAML'
+http:
+  enabled: true
+  token: "two words"
+YAML
+
+bad http_address 2 "http.address: invalid IP address 'localhost'" <<'YAML'
+http:
+  address: localhost
+YAML
+
+bad hep_no_address 4 "missing required key 'address' in trace.hep" <<'YAML'
+trace:
+  enabled: true
+  hep:
+    port: 9060
+YAML
+
+bad hep_port 5 "trace.hep.port: 99999 is out of range 1-65535" <<'YAML'
+trace:
+  enabled: true
+  hep:
+    address: 127.0.0.1
+    port: 99999
+YAML
+
 bad empty_listen 1 "listen must have at least 1 entry" <<'YAML'
 listen: []
+YAML
+
+# The dial plan (dialplan:): each mistake at its own line.
+bad dp_bad_regex 5 "dialplan.rules[0].match.regex: bad regex '^00(\d+': missing closing parenthesis at offset 7" <<'YAML'
+dialplan:
+  rules:
+    - name: intl
+      match:
+        regex: '^00(\d+'
+      destination: { user: x }
+YAML
+
+bad dp_unknown_group 6 "dialplan.rules[1].destination.group: unknown gateway group 'pstm'" <<'YAML'
+dialplan:
+  rules:
+    - { name: a, match: { prefix: "1" }, destination: { group: pstn } }
+    - name: b
+      destination:
+        group: pstm
+  gateways:
+    - name: pstn
+      members: [ { uri: "sip:192.0.2.1" } ]
+YAML
+
+bad dp_duplicate_rule 5 "dialplan.rules[1] repeats the name 'local' of dialplan.rules[0]" <<'YAML'
+dialplan:
+  rules:
+    - name: local
+      destination: { user: "${user}" }
+    - name: local
+      destination: { user: operator }
+YAML
+
+bad dp_bad_cidr 5 "dialplan.rules[0].match.cidr: invalid address or CIDR '192.0.2.0/33'" <<'YAML'
+dialplan:
+  rules:
+    - name: lab
+      match:
+        cidr: 192.0.2.0/33
+      destination: { user: lab }
+YAML
+
+bad dp_bad_gateway 8 "dialplan.gateways[0].members[1].uri: not a sip: or sips: URI 'http://gw'" <<'YAML'
+dialplan:
+  rules:
+    - { name: out, destination: { group: pstn } }
+  gateways:
+    - name: pstn
+      members:
+        - uri: sip:192.0.2.1
+        - uri: http://gw
+YAML
+
+bad dp_bad_replace 6 "dialplan.rules[0]: rule \"n\": replacement \"+49\$2\": refers to a group the regex does not have" <<'YAML'
+dialplan:
+  rules:
+    - name: n
+      match: { regex: '^0(\d+)$' }
+      rewrite:
+        replace: '+49$2'
+      destination: { group: pstn }
+  gateways:
+    - { name: pstn, members: [ { uri: "sip:192.0.2.1" } ] }
+YAML
+
+bad user_class_type 4 "users[0].class must be a string, not a list" <<'YAML'
+server:
+  domains: [ example.test ]
+users:
+  - { name: alice, password: a, class: [ intl ] }
 YAML
 
 # The command line around the check.

@@ -5,11 +5,12 @@
 # key/value output, --json passthrough, exit statuses (0/1/2/3), request
 # paths, query strings, the bearer token and JSON bodies, chunked
 # answers, --follow polling with after=next, colours (only on a
-# terminal, NO_COLOR respected), --pcap, and the ladder drawn from the
-# API and from a file (text equal to tests/data/ladder/retrans-call.txt and proxy-call.txt, SVG and
-# the HTML page's SVG parsed as XML, the page's script run in chromium).
-# It proves nothing about sipd's API: sipctl.sh runs sipctl against the
-# real daemon.
+# terminal, NO_COLOR respected), --pcap, trace --on/--off, and the
+# ladder drawn from the API and from files (text equal to
+# tests/data/ladder/retrans-call.txt and proxy-call.txt, SVG and the HTML
+# page's SVG parsed as XML, the page's script run in chromium).
+# It proves nothing about sipd's API: sipctl.sh and sipctl_call.sh run
+# sipctl against the real daemon.
 . "$(dirname "$0")/lib.sh"
 SIPCTL=$(cd "$(dirname "${1:-.}")/../sipctl" 2>/dev/null && pwd)/sipctl
 it_begin sipctl_canned "$@"

@@ -265,7 +265,10 @@ typedef bool (sip_txn_visit_h)(void *arg, const struct sip_txn_info *ti);
 
 /**
  * Call @p h for every live transaction, newest first (for the HTTP API
- * and debugging). Returns how many were visited.
+ * and debugging), then for every Completed non-INVITE server transaction
+ * kept as a compact record (cfg.compact_completed), oldest first: those
+ * have no Call-ID and their age counts from Completed. Returns how many
+ * were visited.
  */
 size_t sip_txn_stack_foreach(const struct sip_txn_stack *s, sip_txn_visit_h *h,
 			     void *arg);

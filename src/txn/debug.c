@@ -120,6 +120,7 @@ size_t sip_txn_stack_foreach(const struct sip_txn_stack *s, sip_txn_visit_h *h,
 			     void *arg)
 {
 	uint64_t now = sip_timers_now(s->cfg.timers);
+	bool stop = false;
 	size_t n = 0;
 
 	for (const struct sip_txn *t = s->all; t; t = t->anext) {
@@ -131,8 +132,11 @@ size_t sip_txn_stack_foreach(const struct sip_txn_stack *s, sip_txn_visit_h *h,
 		};
 
 		n++;
-		if (!h(arg, &ti))
+		if (!h(arg, &ti)) {
+			stop = true;
 			break;
+		}
 	}
-	return n;
+	/* completed non-INVITE server transactions kept as records */
+	return n + txn_done_foreach(s, now, h, arg, &stop);
 }

@@ -84,6 +84,7 @@ struct txn_done {
 	} addr;                   /* where the response goes */
 	unsigned iface;
 	uint16_t port;            /* sent-by port, defaults applied */
+	uint16_t code;            /* status of the final response */
 	uint8_t addrlen;
 	uint8_t nbranch, nhost, nmethod;
 	bool dead;                /* transport error: matches nothing */
@@ -332,6 +333,7 @@ static struct txn_done *record_new(const struct sip_txn *t)
 	d->addrlen = (uint8_t)t->dst.addrlen;
 	d->iface = t->dst.iface;
 	d->port = txn_via_port(t->via);
+	d->code = t->resp_scode;
 	d->nbranch = (uint8_t)t->branch.len;
 	d->nhost = (uint8_t)t->via->host.len;
 	d->nmethod = (uint8_t)t->method.len;
@@ -443,4 +445,29 @@ void txn_done_free(struct sip_txn_stack *s)
 	tb->b = sip_mem_deref(tb->b);
 	tb->nb = tb->n = 0;
 	s->stats.compact = 0;
+}
+
+size_t txn_done_foreach(const struct sip_txn_stack *s, uint64_t now,
+			sip_txn_visit_h *h, void *arg, bool *stop)
+{
+	uint64_t j = 64 * (uint64_t)s->cfg.t1;
+	size_t n = 0;
+
+	for (const struct txn_done *d = s->done.head; d && !*stop; d = d->qnext) {
+		struct sip_txn_info ti = {
+			.kind = SIP_TXN_NIST, .state = SIP_TXN_COMPLETED,
+			.method = { method_of(d), d->nmethod },
+			.branch = { branch_of(d), d->nbranch },
+			/* since Completed: a record keeps no creation time */
+			.age_ms = now + j > d->due ? now + j - d->due : 0,
+			.last_code = d->code,
+		};
+
+		if (d->dead)
+			continue;
+		n++;
+		if (!h(arg, &ti))
+			*stop = true;
+	}
+	return n;
 }

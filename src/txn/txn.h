@@ -298,6 +298,15 @@ int txn_done_add(struct sip_txn *t);
 bool txn_done_recv(struct sip_txn_stack *s, const struct sip_msg *m,
 		   const struct txn_key *k);
 
+/**
+ * sip_txn_stack_foreach() over the records, after the live transactions:
+ * each shows as a NIST in Completed with its method, branch and final
+ * status (no Call-ID: a record does not keep it), unless *@p stop is set;
+ * sets *@p stop when @p h returns false. Returns the records visited.
+ */
+size_t txn_done_foreach(const struct sip_txn_stack *s, uint64_t now,
+			sip_txn_visit_h *h, void *arg, bool *stop);
+
 /** The records' Timer J (arg: the stack). */
 void txn_done_on_timer(void *arg);
 

@@ -2,7 +2,9 @@
  * txn_foreach_test.c - sip_txn_stack_foreach(): every live transaction
  * with kind, state, method, branch and Call-ID (also once a completed
  * non-INVITE server transaction has shed its request), newest first,
- * early stop, and nothing once they have terminated.
+ * early stop, and nothing once they have terminated; with
+ * compact_completed, a Completed REGISTER kept as a record (done.c) is
+ * still listed, with its status but no Call-ID, until Timer J.
  */
 #include "test_harness.h"
 
@@ -101,10 +103,47 @@ static void test_walk(void **state)
 	h_free(&h);
 }
 
+/* A record shows as a NIST in Completed after the live transactions. */
+static void test_compact_records(void **state)
+{
+	struct harness h;
+	struct seen s = { .n = 0 };
+
+	(void)state;
+	h_init_opts(&h, 0, 0, 0, true);
+	assert_int_equal(h_recv(&h, reg, SIP_TXN_UDP), 0);
+	assert_int_equal(h_recv(&h, inv, SIP_TXN_UDP), 0);
+	assert_int_equal(sip_txn_reply_code(h.st[0], 200, NULL), 0);
+	h_run(&h, 1000);
+	assert_int_equal(sip_txn_stack_foreach(h.s, visit, &s), 2);
+	assert_int_equal(s.v[0].kind, SIP_TXN_IST);
+	assert_int_equal(s.v[1].kind, SIP_TXN_NIST);
+	assert_int_equal(s.v[1].state, SIP_TXN_COMPLETED);
+	assert_int_equal(s.v[1].last_code, 200);
+	assert_string_equal(s.method[1], "REGISTER");
+	assert_string_equal(s.branch[1], "z9hG4bKreg1");
+	assert_null(s.v[1].callid.p);
+	assert_int_equal(s.v[1].age_ms, 1000);
+
+	/* early stop among the live ones skips the records */
+	s.n = 0;
+	s.stop_after = 1;
+	assert_int_equal(sip_txn_stack_foreach(h.s, visit, &s), 1);
+
+	/* Timer J (64*T1 = 32 s) ends the record */
+	assert_int_equal(sip_txn_reply_code(h.st[1], 486, NULL), 0);
+	h_run(&h, 200000);
+	s.n = 0;
+	s.stop_after = 0;
+	assert_int_equal(sip_txn_stack_foreach(h.s, visit, &s), 0);
+	h_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_compact_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,8 +52,7 @@ static void ctx_destroy(void *arg)
 	}
 	free(c->pr);
 	sip_mem_deref(c->plan);
-	sip_mem_deref(c->src.conn);
-	sip_mem_deref(c->st);
+	sipd_held_release(&c->h);
 }
 
 static struct pctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
@@ -63,13 +62,7 @@ static struct pctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
 	if (!c)
 		return NULL;
 	c->sd = sd;
-	c->st = sip_mem_ref(rq->st);
-	c->m = rq->m;
-	c->src = *rq->src;
-	c->src.conn = sip_mem_ref(rq->src->conn);
-	c->rq.m = c->m;
-	c->rq.src = &c->src;
-	c->rq.st = c->st;
+	sipd_held_init(&c->h, rq);
 	return c;
 }
 
@@ -78,15 +71,15 @@ void px_finish(struct pctx *c, uint16_t scode, const char *reason)
 {
 	/* a CANCEL (or a transport error) may have ended the request while
 	 * we were looking things up */
-	if (sip_txn_state(c->st) == SIP_TXN_PROCEEDING ||
-	    sip_txn_state(c->st) == SIP_TXN_TRYING)
-		sipd_reply(c->sd, &c->rq, scode, reason);
+	if (sip_txn_state(c->h.st) == SIP_TXN_PROCEEDING ||
+	    sip_txn_state(c->h.st) == SIP_TXN_TRYING)
+		sipd_reply(c->sd, &c->h.rq, scode, reason);
 	sip_mem_deref(c);
 }
 
 static bool px_still_wanted(struct pctx *c)
 {
-	enum sip_txn_state s = sip_txn_state(c->st);
+	enum sip_txn_state s = sip_txn_state(c->h.st);
 
 	return c->sd->proxy && (s == SIP_TXN_PROCEEDING || s == SIP_TXN_TRYING);
 }
@@ -134,8 +127,8 @@ static void go(struct pctx *c)
 			SIP_PROXY_PARALLEL,
 		.branch_timeout = pc->branch_timeout_ms,
 		.record_route = pc->record_route && !c->in_dialog &&
-			(c->m->mid == SIP_INVITE || c->m->mid == SIP_SUBSCRIBE ||
-			 c->m->mid == SIP_REFER),
+			(c->h.m->mid == SIP_INVITE || c->h.m->mid == SIP_SUBSCRIBE ||
+			 c->h.m->mid == SIP_REFER),
 		.route = c->route,
 	};
 	struct sip_buf via;
@@ -168,8 +161,8 @@ static void go(struct pctx *c)
 			t[i].q = (int)(1000 - i);
 	}
 	sip_buf_init(&via);
-	o.via = via_received(c->m, &c->src.remote, &via);
-	err = sip_proxy_forward(sd->proxy, c->st, t, n, &o, NULL);
+	o.via = via_received(c->h.m, &c->h.src.remote, &via);
+	err = sip_proxy_forward(sd->proxy, c->h.st, t, n, &o, NULL);
 	sip_buf_reset(&via);
 	if (err) {
 		px_finish(c, err == ENETUNREACH ? 503 : 500, NULL);
@@ -200,7 +193,7 @@ static void redirect(struct pctx *c)
 {
 	struct sipd *sd = c->sd;
 	struct sip_out *o = NULL;
-	int err = sipd_reply_build(sd, &c->rq, c->redirect_code, NULL, &o);
+	int err = sipd_reply_build(sd, &c->h.rq, c->redirect_code, NULL, &o);
 
 	for (size_t i = 0; !err && i < c->n; i++) {
 		struct sip_buf b;
@@ -218,7 +211,7 @@ static void redirect(struct pctx *c)
 	}
 	if (!err) {
 		sd->stats.redirected++;
-		if (sipd_reply_send(sd, &c->rq, o, c->redirect_code))
+		if (sipd_reply_send(sd, &c->h.rq, o, c->redirect_code))
 			sd->stats.dropped++;
 	}
 	if (o)
@@ -382,7 +375,7 @@ static void locate(struct pctx *c, const char *user)
 		px_finish(c, 404, NULL);
 		return;
 	}
-	if (sip_msg_ruri(c->m, &ruri)) {
+	if (sip_msg_ruri(c->h.m, &ruri)) {
 		px_finish(c, 400, NULL);
 		return;
 	}
@@ -431,16 +424,16 @@ static bool by_plan(struct pctx *c, struct sip_route_plan *plan)
 	struct sipd_plan_route *pr = malloc(sizeof(*pr));
 	int err;
 
-	if (!pr || sip_msg_ruri(c->m, &ruri)) {
+	if (!pr || sip_msg_ruri(c->h.m, &ruri)) {
 		free(pr);
 		return false;
 	}
 	req.ruri_user = pl_tmp(ruri->user, ruser, sizeof(ruser));
 	if (!req.ruri_user)
 		req.ruri_user = "";
-	if (!sip_msg_from(c->m, &from))
+	if (!sip_msg_from(c->h.m, &from))
 		req.from_user = pl_tmp(from->uri.user, fuser, sizeof(fuser));
-	sip_tp_addr_fmt(&c->src.remote, src);
+	sip_tp_addr_fmt(&c->h.src.remote, src);
 	if (strrchr(src, ':'))
 		*strrchr(src, ':') = '\0';
 	if (src[0] == '[') {
@@ -526,7 +519,7 @@ void px_route_request(struct pctx *c)
 	const struct sip_uri *ruri;
 	const struct sipd_config_proxy *pc = &sd->cfg->proxy;
 
-	if (sip_msg_ruri(c->m, &ruri)) {
+	if (sip_msg_ruri(c->h.m, &ruri)) {
 		px_finish(c, 400, NULL);
 		return;
 	}

@@ -22,14 +22,14 @@ static void challenge(struct pctx *c)
 {
 	struct sipd *sd = c->sd;
 	struct sip_out *o;
-	int err = sipd_reply_build(sd, &c->rq, 407, NULL, &o);
+	int err = sipd_reply_build(sd, &c->h.rq, 407, NULL, &o);
 
 	if (err) {
 		px_finish(c, 500, NULL);
 		return;
 	}
 	err = sipd_authn_challenge(&c->an, o);
-	if (!err && sipd_reply_send(sd, &c->rq, o, 407))
+	if (!err && sipd_reply_send(sd, &c->h.rq, o, 407))
 		sd->stats.dropped++;
 	sip_out_free(o);
 	if (err)
@@ -69,12 +69,12 @@ bool px_needs_auth(struct pctx *c)
 	const struct sip_addr *from;
 
 	return sd->proxy_auth && sd->auth && sd->store && !c->in_dialog &&
-	       !sip_msg_from(c->m, &from) && px_our_domain(sd, from->uri.host) &&
+	       !sip_msg_from(c->h.m, &from) && px_our_domain(sd, from->uri.host) &&
 	       sipd_authn_domain(&c->an, sd, from->uri.host);
 }
 
 void px_authenticate(struct pctx *c)
 {
-	sipd_authn_start(&c->an, c->sd, c->m, SIP_HDR_PROXY_AUTHORIZATION,
-			 &c->src.remote.u.sa, on_authn, c);
+	sipd_authn_start(&c->an, c->sd, c->h.m, SIP_HDR_PROXY_AUTHORIZATION,
+			 &c->h.src.remote.u.sa, on_authn, c);
 }

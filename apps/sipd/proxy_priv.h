@@ -37,10 +37,7 @@ struct ptarget {
 /* One request between its arrival and its hand-over to the core. */
 struct pctx {
 	struct sipd *sd;
-	struct sip_txn *st;          /* a reference we hold */
-	struct sip_msg *m;           /* the transaction's request */
-	struct sip_tp_peer src;      /* src.conn: a reference we hold */
-	struct sipd_req rq;
+	struct sipd_held h;          /* the request, its transaction, source */
 	struct sip_proxy_route route;
 	bool in_dialog;
 	bool redirect;               /* answer 3xx with the targets */

@@ -28,10 +28,7 @@
 /* One REGISTER between its arrival and its answer. */
 struct reg_ctx {
 	struct sipd *sd;
-	struct sip_txn *st;          /* a reference we hold */
-	struct sip_msg *m;           /* the transaction's request */
-	struct sip_tp_peer src;      /* src.conn: a reference we hold */
-	struct sipd_req rq;          /* points at the fields above */
+	struct sipd_held h;          /* the REGISTER, its transaction, source */
 	struct sipd_authn an;        /* domain: the To host */
 };
 
@@ -39,8 +36,7 @@ static void ctx_destroy(void *arg)
 {
 	struct reg_ctx *c = arg;
 
-	sip_mem_deref(c->src.conn);
-	sip_mem_deref(c->st);
+	sipd_held_release(&c->h);
 }
 
 static struct reg_ctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
@@ -50,13 +46,7 @@ static struct reg_ctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
 	if (!c)
 		return NULL;
 	c->sd = sd;
-	c->st = sip_mem_ref(rq->st);
-	c->m = rq->m;
-	c->src = *rq->src;
-	c->src.conn = sip_mem_ref(rq->src->conn);
-	c->rq.m = c->m;
-	c->rq.src = &c->src;
-	c->rq.st = c->st;
+	sipd_held_init(&c->h, rq);
 	return c;
 }
 
@@ -64,7 +54,7 @@ static struct reg_ctx *ctx_new(struct sipd *sd, const struct sipd_req *rq)
 
 static void answer_bare(struct reg_ctx *c, uint16_t scode, const char *reason)
 {
-	sipd_reply(c->sd, &c->rq, scode, reason);
+	sipd_reply(c->sd, &c->h.rq, scode, reason);
 }
 
 /* 401 with a challenge per configured algorithm (RFC 8760 §2.4). */
@@ -72,7 +62,7 @@ static void challenge(struct reg_ctx *c)
 {
 	struct sipd *sd = c->sd;
 	struct sip_out *o;
-	int err = sipd_reply_build(sd, &c->rq, 401, NULL, &o);
+	int err = sipd_reply_build(sd, &c->h.rq, 401, NULL, &o);
 
 	if (err) {
 		sd->stats.dropped++;
@@ -84,7 +74,7 @@ static void challenge(struct reg_ctx *c)
 		answer_bare(c, 500, NULL);
 		return;
 	}
-	if (sipd_reply_send(sd, &c->rq, o, 401))
+	if (sipd_reply_send(sd, &c->h.rq, o, 401))
 		sd->stats.dropped++;
 	sip_out_free(o);
 }
@@ -94,7 +84,7 @@ static int build_h(void *arg, uint16_t scode, const char *reason,
 {
 	struct reg_ctx *c = arg;
 
-	return sipd_reply_build(c->sd, &c->rq, scode, reason, op);
+	return sipd_reply_build(c->sd, &c->h.rq, scode, reason, op);
 }
 
 static void on_registrar(void *arg, struct sip_out *resp, uint16_t scode)
@@ -102,7 +92,7 @@ static void on_registrar(void *arg, struct sip_out *resp, uint16_t scode)
 	struct reg_ctx *c = arg;
 
 	if (resp) {
-		if (sipd_reply_send(c->sd, &c->rq, resp, scode))
+		if (sipd_reply_send(c->sd, &c->h.rq, resp, scode))
 			c->sd->stats.dropped++;
 		sip_out_free(resp);
 	} else {
@@ -117,7 +107,7 @@ static void to_registrar(struct reg_ctx *c, bool authed)
 {
 	struct sip_user u = { .username = c->an.username, .domain = c->an.domain };
 	struct sip_reg_req rr = {
-		.m = c->m, .user = authed ? &u : NULL, .src = &c->src,
+		.m = c->h.m, .user = authed ? &u : NULL, .src = &c->h.src,
 		.build = build_h, .build_arg = c,
 	};
 
@@ -223,8 +213,8 @@ bool sipd_register_request(struct sipd *sd, const struct sipd_req *rq)
 		to_registrar(c, false);
 		return true;
 	}
-	sipd_authn_start(&c->an, sd, c->m, SIP_HDR_AUTHORIZATION,
-			 &c->src.remote.u.sa, on_authn, c);
+	sipd_authn_start(&c->an, sd, c->h.m, SIP_HDR_AUTHORIZATION,
+			 &c->h.src.remote.u.sa, on_authn, c);
 	return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sip/buf.h"
+#include "sip/mem.h"
 #include "sip/msg.h"
 #include "sip/out.h"
 #include "sip/txn.h"
@@ -133,4 +134,19 @@ int sipd_reply(struct sipd *sd, const struct sipd_req *rq, uint16_t scode,
 	if (err)
 		sd->stats.dropped++;
 	return err;
+}
+
+void sipd_held_init(struct sipd_held *h, const struct sipd_req *rq)
+{
+	h->st = sip_mem_ref(rq->st);
+	h->m = rq->m;
+	h->src = *rq->src;
+	h->src.conn = sip_mem_ref(rq->src->conn);
+	h->rq = (struct sipd_req){ .m = h->m, .src = &h->src, .st = h->st };
+}
+
+void sipd_held_release(struct sipd_held *h)
+{
+	sip_mem_deref(h->src.conn);
+	sip_mem_deref(h->st);
 }

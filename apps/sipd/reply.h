@@ -29,6 +29,25 @@ struct sipd_req {
 };
 
 /**
+ * A request a role answers later (after a store lookup, a DNS answer, a
+ * forwarded branch): references on its server transaction and on the
+ * connection it came over, and rq pointing at them. The message is the
+ * transaction's, alive as long as the transaction.
+ */
+struct sipd_held {
+	struct sip_txn *st;              /* a reference */
+	struct sip_msg *m;
+	struct sip_tp_peer src;          /* src.conn: a reference */
+	struct sipd_req rq;              /* points at the fields above */
+};
+
+/** Hold @p rq (which has a server transaction) in @p h. */
+void sipd_held_init(struct sipd_held *h, const struct sipd_req *rq);
+
+/** Drop the references of sipd_held_init(). */
+void sipd_held_release(struct sipd_held *h);
+
+/**
  * Build response @p scode with @p reason (NULL: the RFC's phrase) to
  * @p rq into a new @p *op, for the caller to add headers to. The To tag
  * (for @p scode > 100 when To has none) is the transaction's, or a fresh

@@ -24,16 +24,19 @@ struct local {
 	bool timer_open;
 };
 
+/* The caller's handler of a deferred answer. */
+union lcall_h {
+	sip_store_bindings_h *bindings;
+	sip_store_user_h *user;
+	sip_store_users_h *users;
+	sip_store_done_h *done;
+};
+
 /* A deferred answer from the index. */
 struct lcall {
 	struct store_call call;        /* first */
 	struct local *l;               /* referenced */
-	union {
-		sip_store_bindings_h *bindings;
-		sip_store_user_h *user;
-		sip_store_users_h *users;
-		sip_store_done_h *done;
-	} h;
+	union lcall_h h;
 	void *arg;
 	const char *s1, *s2;           /* in s[] */
 	char s[];
@@ -76,6 +79,19 @@ static struct lcall *lcall_new(struct local *l, store_call_h *run,
 	return c;
 }
 
+/* A read answered from the index on the next loop iteration by @p run. */
+static int read_later(struct sip_store *st, store_call_h *run, const char *s1,
+		      const char *s2, union lcall_h h, void *arg)
+{
+	struct lcall *c = lcall_new(st->be, run, s1, s2, arg);
+
+	if (!c)
+		return ENOMEM;
+	c->h = h;
+	store_defer_push(st->defer, &c->call);
+	return 0;
+}
+
 static void update_gauges(struct local *l)
 {
 	l->st->stats.bindings = store_mem_count(l->mem);
@@ -98,13 +114,8 @@ static void run_lookup(struct store_call *call, int err)
 static int local_lookup(struct sip_store *st, const char *aor,
 			sip_store_bindings_h *h, void *arg)
 {
-	struct lcall *c = lcall_new(st->be, run_lookup, aor, NULL, arg);
-
-	if (!c)
-		return ENOMEM;
-	c->h.bindings = h;
-	store_defer_push(st->defer, &c->call);
-	return 0;
+	return read_later(st, run_lookup, aor, NULL,
+			  (union lcall_h){ .bindings = h }, arg);
 }
 
 static void run_list(struct store_call *call, int err)
@@ -120,13 +131,8 @@ static void run_list(struct store_call *call, int err)
 
 static int local_list(struct sip_store *st, sip_store_bindings_h *h, void *arg)
 {
-	struct lcall *c = lcall_new(st->be, run_list, NULL, NULL, arg);
-
-	if (!c)
-		return ENOMEM;
-	c->h.bindings = h;
-	store_defer_push(st->defer, &c->call);
-	return 0;
+	return read_later(st, run_list, NULL, NULL,
+			  (union lcall_h){ .bindings = h }, arg);
 }
 
 static void run_user_get(struct store_call *call, int err)
@@ -143,13 +149,8 @@ static void run_user_get(struct store_call *call, int err)
 static int local_user_get(struct sip_store *st, const char *username,
 			  const char *domain, sip_store_user_h *h, void *arg)
 {
-	struct lcall *c = lcall_new(st->be, run_user_get, username, domain, arg);
-
-	if (!c)
-		return ENOMEM;
-	c->h.user = h;
-	store_defer_push(st->defer, &c->call);
-	return 0;
+	return read_later(st, run_user_get, username, domain,
+			  (union lcall_h){ .user = h }, arg);
 }
 
 static void run_user_list(struct store_call *call, int err)
@@ -165,13 +166,8 @@ static void run_user_list(struct store_call *call, int err)
 
 static int local_user_list(struct sip_store *st, sip_store_users_h *h, void *arg)
 {
-	struct lcall *c = lcall_new(st->be, run_user_list, NULL, NULL, arg);
-
-	if (!c)
-		return ENOMEM;
-	c->h.users = h;
-	store_defer_push(st->defer, &c->call);
-	return 0;
+	return read_later(st, run_user_list, NULL, NULL,
+			  (union lcall_h){ .users = h }, arg);
 }
 
 /* ---- changes ---- */

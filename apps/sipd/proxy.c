@@ -528,7 +528,7 @@ void px_route_request(struct pctx *c)
 		if (plan && by_plan(c, plan))
 			return;
 		if (pc->redirect_domain_count &&
-		    px_in_list(pc->redirect_domains, pc->redirect_domain_count,
+		    sipd_host_in_list(pc->redirect_domains, pc->redirect_domain_count,
 			    ruri->host)) {
 			c->redirect = true;
 			c->redirect_code = (uint16_t)pc->redirect_code;

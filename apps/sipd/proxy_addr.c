@@ -58,33 +58,14 @@ bool px_self_h(void *arg, const struct sip_uri *u)
 	return sipd_self_uri(&sd->self, &sd->cfg->server, u);
 }
 
-/* The type of a bare host: IPv6 has a colon, IPv4 only digits and dots. */
-static enum sip_host_type host_type(struct sip_pl host)
-{
-	if (memchr(host.p, ':', host.len))
-		return SIP_HOST_IPV6;
-	for (size_t i = 0; i < host.len; i++)
-		if (!strchr("0123456789.", host.p[i]))
-			return SIP_HOST_NAME;
-	return SIP_HOST_IPV4;
-}
-
-bool px_in_list(char **v, size_t n, struct sip_pl host)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(v[i]) == host.len && !strncasecmp(v[i], host.p, host.len))
-			return true;
-	return false;
-}
-
 /* One of the domains we serve (registrar.domains, else this server). */
 bool px_our_domain(struct sipd *sd, struct sip_pl host)
 {
 	const struct sipd_config_registrar *r = &sd->cfg->registrar;
 
-	if (r->domain_count && px_in_list(r->domains, r->domain_count, host))
+	if (r->domain_count && sipd_host_in_list(r->domains, r->domain_count, host))
 		return true;
-	return sipd_self_host(&sd->self, &sd->cfg->server, host, host_type(host));
+	return sipd_self_host(&sd->self, &sd->cfg->server, host, sipd_host_type(host));
 }
 
 /* Is Request-URI @p u for one of our domains? As px_our_domain(), but an
@@ -93,7 +74,7 @@ bool px_our_uri(struct sipd *sd, const struct sip_uri *u)
 {
 	const struct sipd_config_registrar *r = &sd->cfg->registrar;
 
-	if (r->domain_count && px_in_list(r->domains, r->domain_count, u->host))
+	if (r->domain_count && sipd_host_in_list(r->domains, r->domain_count, u->host))
 		return true;
 	return sipd_self_uri(&sd->self, &sd->cfg->server, u);
 }

@@ -77,8 +77,6 @@ int px_local_h(void *arg, const struct sip_txn_dest *dst, struct sip_buf *b);
 /** sip_proxy_self_h: is @p u this server (address and port, domain)? */
 bool px_self_h(void *arg, const struct sip_uri *u);
 
-/** @p host (no port) in @p v, ignoring case. */
-bool px_in_list(char **v, size_t n, struct sip_pl host);
 
 /** One of the domains we serve (registrar.domains, else this server). */
 bool px_our_domain(struct sipd *sd, struct sip_pl host);

@@ -143,14 +143,6 @@ static void on_authn(void *arg, enum sipd_authn_verdict v)
 
 /* ---- the REGISTER path ---- */
 
-static bool in_list(char **v, size_t n, struct sip_pl host)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(v[i]) == host.len && !strncasecmp(v[i], host.p, host.len))
-			return true;
-	return false;
-}
-
 /* Is @p host a registrar domain? registrar.domains when set, else this
  * server (server.domains and our addresses). */
 static bool our_domain(struct sipd *sd, struct sip_pl host, enum sip_host_type type)
@@ -158,19 +150,8 @@ static bool our_domain(struct sipd *sd, struct sip_pl host, enum sip_host_type t
 	const struct sipd_config_registrar *r = &sd->cfg->registrar;
 
 	if (r->domain_count)
-		return in_list(r->domains, r->domain_count, host);
+		return sipd_host_in_list(r->domains, r->domain_count, host);
 	return sipd_self_host(&sd->self, &sd->cfg->server, host, type);
-}
-
-/* The type of a bare host: IPv6 has a colon, IPv4 only digits and dots. */
-static enum sip_host_type host_type(struct sip_pl host)
-{
-	if (memchr(host.p, ':', host.len))
-		return SIP_HOST_IPV6;
-	for (size_t i = 0; i < host.len; i++)
-		if (!strchr("0123456789.", host.p[i]))
-			return SIP_HOST_NAME;
-	return SIP_HOST_IPV4;
 }
 
 static bool domain_h(void *arg, struct sip_pl host)
@@ -179,7 +160,7 @@ static bool domain_h(void *arg, struct sip_pl host)
 
 	if (sd->cfg->registrar.domain_count)
 		return false;
-	return sipd_self_host(&sd->self, &sd->cfg->server, host, host_type(host));
+	return sipd_self_host(&sd->self, &sd->cfg->server, host, sipd_host_type(host));
 }
 
 static bool third_party_h(void *arg, const char *to_aor, const char *from_aor,

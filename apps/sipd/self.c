@@ -150,3 +150,21 @@ bool sipd_self_uri(const struct sipd_self *s,
 		port_ok = s->ports[i] == u->port;
 	return port_ok;
 }
+
+enum sip_host_type sipd_host_type(struct sip_pl host)
+{
+	if (memchr(host.p, ':', host.len))
+		return SIP_HOST_IPV6;
+	for (size_t i = 0; i < host.len; i++)
+		if (!strchr("0123456789.", host.p[i]))
+			return SIP_HOST_NAME;
+	return SIP_HOST_IPV4;
+}
+
+bool sipd_host_in_list(char *const *v, size_t n, struct sip_pl host)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i]) == host.len && !strncasecmp(v[i], host.p, host.len))
+			return true;
+	return false;
+}

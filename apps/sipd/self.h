@@ -55,4 +55,10 @@ bool sipd_self_host(const struct sipd_self *s,
 bool sipd_self_uri(const struct sipd_self *s,
 		   const struct sipd_config_server *srv, const struct sip_uri *u);
 
+/** The type of a bare host: IPv6 has a colon, IPv4 only digits and dots. */
+enum sip_host_type sipd_host_type(struct sip_pl host);
+
+/** True when @p host is one of the @p n names of @p v (ASCII case ignored). */
+bool sipd_host_in_list(char *const *v, size_t n, struct sip_pl host);
+
 #endif

@@ -105,28 +105,47 @@ int rds_user_get(struct sip_store *st, const char *username,
 	return 0;
 }
 
-int rds_user_put(struct sip_store *st, const struct sip_user *u,
-		 sip_store_done_h *h, void *arg)
+/*
+ * A change of user @p username in @p domain: a request whose key is the
+ * user's hash, and the two names of the users set ("users" and the
+ * member "<u>@<d>" without the prefix, in *@p member_alloc). ENOMEM
+ * releases everything.
+ */
+static int user_change(struct rds *r, const char *username, const char *domain,
+		       sip_store_done_h *h, void *arg, struct rreq **qp,
+		       char **member_alloc, char **users_key)
 {
-	struct rds *r = st->be;
 	struct rreq *q = rds_req_new(r, RDS_DONE, arg);
-	const char *del[2], *hset[12], *sadd[3], **cmds[4];
-	char *member = NULL, *users_key = NULL;
-	int argcs[3], n = 2, err;
 
+	*member_alloc = *users_key = NULL;
 	if (!q)
 		return ENOMEM;
 	q->h.done = h;
 	q->rows = 1;
-	q->key = rds_key(r, "user:", u->username, u->domain);
-	member = rds_key(r, "", u->username, u->domain);
-	users_key = rds_key(r, "", "users", NULL);
-	if (!q->key || !member || !users_key) {
-		free(member);
-		free(users_key);
+	q->key = rds_key(r, "user:", username, domain);
+	*member_alloc = rds_key(r, "", username, domain);
+	*users_key = rds_key(r, "", "users", NULL);
+	if (!q->key || !*member_alloc || !*users_key) {
+		free(*member_alloc);
+		free(*users_key);
 		sip_mem_deref(q);
 		return ENOMEM;
 	}
+	*qp = q;
+	return 0;
+}
+
+int rds_user_put(struct sip_store *st, const struct sip_user *u,
+		 sip_store_done_h *h, void *arg)
+{
+	struct rds *r = st->be;
+	struct rreq *q;
+	const char *del[2], *hset[12], *sadd[3], **cmds[4];
+	char *member, *users_key;
+	int argcs[3], n = 2, err;
+
+	if (user_change(r, u->username, u->domain, h, arg, &q, &member, &users_key))
+		return ENOMEM;
 	del[0] = "DEL";
 	del[1] = q->key;
 	hset[0] = "HSET";
@@ -165,24 +184,13 @@ int rds_user_del(struct sip_store *st, const char *username,
 		 const char *domain, sip_store_done_h *h, void *arg)
 {
 	struct rds *r = st->be;
-	struct rreq *q = rds_req_new(r, RDS_DONE, arg);
+	struct rreq *q;
 	const char *del[2], *srem[3], **cmds[3];
 	char *member, *users_key;
 	int argcs[2], err;
 
-	if (!q)
+	if (user_change(r, username, domain, h, arg, &q, &member, &users_key))
 		return ENOMEM;
-	q->h.done = h;
-	q->rows = 1;
-	q->key = rds_key(r, "user:", username, domain);
-	member = rds_key(r, "", username, domain);
-	users_key = rds_key(r, "", "users", NULL);
-	if (!q->key || !member || !users_key) {
-		free(member);
-		free(users_key);
-		sip_mem_deref(q);
-		return ENOMEM;
-	}
 	del[0] = "DEL";
 	del[1] = q->key;
 	srem[0] = "SREM";

@@ -258,6 +258,19 @@ void call_answered(struct call *c)
 
 /* ---- end ---- */
 
+/* Every timer of the call but t_ok, which call_end() leaves running
+ * and call_free() stops. */
+static void stop_timers(struct call *c)
+{
+	sip_timer_cancel(&c->t_ring);
+	sip_timer_cancel(&c->t_dur);
+	sip_timer_cancel(&c->t_hang);
+	sip_timer_cancel(&c->t_done);
+	sip_timer_cancel(&c->t_st);
+	sip_timer_cancel(&c->t_rel);
+	sip_timer_cancel(&c->t_glare);
+}
+
 void call_end(struct call *c, const char *result, uint16_t code)
 {
 	if (c->state == CALL_ENDED)
@@ -266,13 +279,7 @@ void call_end(struct call *c, const char *result, uint16_t code)
 	c->result = result ? result : "failed";
 	c->code = code;
 	c->t_end = ua_now(c->ua);
-	sip_timer_cancel(&c->t_ring);
-	sip_timer_cancel(&c->t_dur);
-	sip_timer_cancel(&c->t_hang);
-	sip_timer_cancel(&c->t_done);
-	sip_timer_cancel(&c->t_st);
-	sip_timer_cancel(&c->t_rel);
-	sip_timer_cancel(&c->t_glare);
+	stop_timers(c);
 	if (c->dlg)
 		sip_dialog_terminate(c->dlg);
 	if (c->media.rtcp_bye)
@@ -285,14 +292,8 @@ void call_end(struct call *c, const char *result, uint16_t code)
 
 void call_free(struct call *c)
 {
-	sip_timer_cancel(&c->t_ring);
-	sip_timer_cancel(&c->t_dur);
-	sip_timer_cancel(&c->t_hang);
-	sip_timer_cancel(&c->t_done);
-	sip_timer_cancel(&c->t_st);
-	sip_timer_cancel(&c->t_rel);
+	stop_timers(c);
 	sip_timer_cancel(&c->t_ok);
-	sip_timer_cancel(&c->t_glare);
 	sip_out_free(c->ok);
 	sip_out_free(c->rel);
 	sip_mem_deref(c->dlg);

@@ -39,6 +39,12 @@ void call_dreq(struct call *c, enum sip_method m, const char *ctype,
 	       const char *body, const char *extra);
 /** ACK for the 2xx to our last INVITE. */
 void call_send_ack(struct call *c);
+/**
+ * A 2xx to our INVITE or UPDATE: its SDP answer applied to the media, its
+ * session timer (RFC 4028) taken. True when a session timer runs (the
+ * caller arms it with call_st_arm() when it should start now).
+ */
+bool call_take_answer(struct call *c, struct sip_msg *m);
 /** (Re)arm the session timer: refresh when we refresh, else expiry. */
 void call_st_arm(struct call *c);
 /** Session-Expires and Require: timer of a 2xx, from @p st. */

@@ -154,8 +154,6 @@ static void dreq_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 {
 	struct dreq_arg *a = arg;
 	struct call *c = a->c;
-	struct sip_sdp *s;
-	struct sip_st_result st;
 
 	if (a->m == SIP_INFO && (!m || m->scode >= 200) && a->body &&
 	    !strcmp(a->ctype, "application/dtmf-relay")) {
@@ -197,16 +195,8 @@ static void dreq_resp(struct ua_creq *cr, struct sip_msg *m, int err, void *arg)
 		call_send_ack(c);
 		/* fall through */
 	case SIP_UPDATE:
-		if ((s = call_sdp_of(m))) {
-			call_sdp_remote(c, s);
-			call_media_apply(c, true);
-		}
-		if (!sip_st_uac(m, &st) && st.active) {
-			c->st_on = true;
-			c->se = st.se;
-			c->st_we_refresh = st.refresher == SIP_REFRESHER_UAC;
+		if (call_take_answer(c, m))
 			call_st_arm(c);
-		}
 		break;
 	case SIP_REFER:
 		c->transferring = true;
@@ -249,6 +239,23 @@ void call_dreq(struct call *c, enum sip_method m, const char *ctype,
 /* ---- session timers (RFC 4028 §10) ---- */
 
 static void st_fire(void *arg);
+
+bool call_take_answer(struct call *c, struct sip_msg *m)
+{
+	struct sip_sdp *s = call_sdp_of(m);
+	struct sip_st_result st;
+
+	if (s) {
+		call_sdp_remote(c, s);
+		call_media_apply(c, true);
+	}
+	if (sip_st_uac(m, &st) || !st.active)
+		return false;
+	c->st_on = true;
+	c->se = st.se;
+	c->st_we_refresh = st.refresher == SIP_REFRESHER_UAC;
+	return true;
+}
 
 void call_st_arm(struct call *c)
 {

@@ -125,9 +125,6 @@ static void uac_dialog(struct call *c, struct sip_msg *m)
 
 static void invite_2xx(struct call *c, struct sip_msg *m)
 {
-	struct sip_st_result st;
-	struct sip_sdp *s;
-
 	uac_dialog(c, m);
 	if (!c->dlg)
 		return;
@@ -139,15 +136,7 @@ static void invite_2xx(struct call *c, struct sip_msg *m)
 	if (c->dlg->state == SIP_DIALOG_EARLY)
 		(void)sip_dialog_confirm(c->dlg);
 	call_send_ack(c);
-	if ((s = call_sdp_of(m))) {
-		call_sdp_remote(c, s);
-		call_media_apply(c, true);
-	}
-	if (!sip_st_uac(m, &st) && st.active) {
-		c->st_on = true;
-		c->se = st.se;
-		c->st_we_refresh = st.refresher == SIP_REFRESHER_UAC;
-	}
+	(void)call_take_answer(c, m);
 	call_notify_xfer(c, m->scode);
 	if (c->state == CALL_ENDING) {
 		/* hung up while it rang: the answer crossed our CANCEL */

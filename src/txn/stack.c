@@ -26,34 +26,38 @@
 #include "sip/txn.h"
 #include "txn.h"
 
-int txn_bytes_new(struct txn_bytes **bp, const char *p, size_t len)
+/* An uninitialised buffer of @p len bytes (and a NUL). */
+static struct txn_bytes *bytes_alloc(size_t len)
 {
 	struct txn_bytes *b;
 
 	if (len > SIZE_MAX - sizeof(*b) - 1)
-		return ENOMEM;
+		return NULL;
 	b = sip_mem_zalloc(sizeof(*b) + len + 1, NULL);
+	if (b)
+		b->len = len;
+	return b;
+}
+
+int txn_bytes_new(struct txn_bytes **bp, const char *p, size_t len)
+{
+	struct txn_bytes *b = bytes_alloc(len);
+
 	if (!b)
 		return ENOMEM;
 	memcpy(b->p, p, len);
-	b->len = len;
 	*bp = b;
 	return 0;
 }
 
 int txn_bytes_print(struct txn_bytes **bp, const struct sip_out *o)
 {
-	size_t len = sip_out_size(o);
-	struct txn_bytes *b;
-
 	/* sized first and written in place: no buffer to grow, no copy */
-	if (len > SIZE_MAX - sizeof(*b) - 1)
-		return ENOMEM;
-	b = sip_mem_zalloc(sizeof(*b) + len + 1, NULL);
+	struct txn_bytes *b = bytes_alloc(sip_out_size(o));
+
 	if (!b)
 		return ENOMEM;
 	sip_out_write(o, b->p);
-	b->len = len;
 	*bp = b;
 	return 0;
 }

@@ -157,24 +157,17 @@ static void add(struct sipd_calls *t, struct sip_msg *req, struct sip_pl id)
 	sip_timer_start(t->ts, &c->expiry, t->timeout_ms, on_expiry, c);
 }
 
-static bool in_dialog(struct sip_msg *m)
-{
-	const struct sip_addr *to;
-
-	return !sip_msg_to(m, &to) && sip_pl_isset(&to->tag);
-}
-
 static void invite_event(struct sipd_calls *t, struct sip_msg *req,
 			 struct sip_pl id, enum sip_proxy_event ev)
 {
 	struct call *c = find(t, id);
 
 	if (ev == SIP_PROXY_EV_START) {
-		if (!c && !in_dialog(req))
+		if (!c && !sip_msg_to_tagged(req))
 			add(t, req, id);
 		return;
 	}
-	if (!c || c->state == CALL_ENDED || in_dialog(req))
+	if (!c || c->state == CALL_ENDED || sip_msg_to_tagged(req))
 		return;
 	switch (ev) {
 	case SIP_PROXY_EV_RINGING:

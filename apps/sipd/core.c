@@ -256,13 +256,6 @@ static void cancel(struct sipd *sd, const struct sipd_req *rq)
 	sipd_reply(sd, &irq, 487, NULL);
 }
 
-static bool in_dialog(struct sip_msg *m)
-{
-	const struct sip_addr *to;
-
-	return !sip_msg_to(m, &to) && sip_pl_isset(&to->tag);
-}
-
 /* Rules 9 and 10. */
 static void by_target(struct sipd *sd, const struct sipd_req *rq)
 {
@@ -295,7 +288,7 @@ static void answer(struct sipd *sd, const struct sipd_req *rq)
 		return;
 	if (rq->m->mid == SIP_CANCEL)
 		cancel(sd, rq);
-	else if (in_dialog(rq->m)) {
+	else if (sip_msg_to_tagged(rq->m)) {
 		if (!sipd_proxy_request(sd, rq))
 			sipd_reply(sd, rq, 481, NULL);
 	} else if (!sipd_register_request(sd, rq) && !sipd_proxy_request(sd, rq))
@@ -353,7 +346,7 @@ bool sipd_core_options_stateless(struct sipd *sd, struct sip_msg *m,
 	 * us) takes the stateful path and its rules */
 	if (m->mid != SIP_OPTIONS || sd->stopping || sip_msg_check(m) ||
 	    sip_msg_ruri(m, &u) || !sipd_self_uri(&sd->self, &sd->cfg->server, u) ||
-	    in_dialog(m) || sip_msg_hdr(m, SIP_HDR_REQUIRE) ||
+	    sip_msg_to_tagged(m) || sip_msg_hdr(m, SIP_HDR_REQUIRE) ||
 	    sip_msg_hdr(m, SIP_HDR_PROXY_REQUIRE))
 		return false;
 	stateless_tag(m, tag, sizeof(tag));

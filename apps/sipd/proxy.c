@@ -542,13 +542,6 @@ void px_route_request(struct pctx *c)
 
 /* ---- entry points ---- */
 
-bool px_in_dialog(struct sip_msg *m)
-{
-	const struct sip_addr *to;
-
-	return !sip_msg_to(m, &to) && sip_pl_isset(&to->tag);
-}
-
 bool sipd_proxy_request(struct sipd *sd, const struct sipd_req *rq)
 {
 	struct sip_proxy_route r;
@@ -573,7 +566,7 @@ bool sipd_proxy_request(struct sipd *sd, const struct sipd_req *rq)
 	}
 	self = !r.has_route && px_self_h(sd, &u);
 	/* to sipd itself: the core's rules (OPTIONS 200, 405, 481) */
-	if (self && (!sip_pl_isset(&u.user) || px_in_dialog(rq->m) ||
+	if (self && (!sip_pl_isset(&u.user) || sip_msg_to_tagged(rq->m) ||
 		     rq->m->mid == SIP_OPTIONS))
 		return false;
 	c = ctx_new(sd, rq);
@@ -582,7 +575,7 @@ bool sipd_proxy_request(struct sipd *sd, const struct sipd_req *rq)
 		return true;
 	}
 	c->route = r;
-	c->in_dialog = px_in_dialog(rq->m);
+	c->in_dialog = sip_msg_to_tagged(rq->m);
 	if (r.has_route || c->in_dialog) {
 		forward_next(c);
 		return true;
@@ -761,7 +754,7 @@ static bool stateless_target(struct sipd *sd, struct sip_msg *m,
 		return false;
 	if (!r->has_route && px_our_uri(sd, &u))
 		return false;
-	if (sd->proxy_auth && !px_in_dialog(m) && !sip_msg_from(m, &from) &&
+	if (sd->proxy_auth && !sip_msg_to_tagged(m) && !sip_msg_from(m, &from) &&
 	    px_our_domain(sd, from->uri.host))
 		return false;
 	sip_pl_strcpy(r->next_uri, hop, sizeof(hop));

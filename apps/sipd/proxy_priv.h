@@ -63,8 +63,6 @@ void px_finish(struct pctx *c, uint16_t scode, const char *reason);
 /** Steps 5-7 of proxy.h; consumes the caller's reference on @p c. */
 void px_route_request(struct pctx *c);
 
-/** A request with a To tag. */
-bool px_in_dialog(struct sip_msg *m);
 
 /* proxy_addr.c */
 

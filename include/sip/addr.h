@@ -40,6 +40,10 @@ struct sip_addr {
 int sip_msg_from(struct sip_msg *m, const struct sip_addr **ap);
 int sip_msg_to(struct sip_msg *m, const struct sip_addr **ap);
 int sip_msg_contact(struct sip_msg *m, const struct sip_addr **ap);
+
+/** True when @p m's To header parses and has a tag: a request within a
+ *  dialog (RFC 3261 §12.2). */
+bool sip_msg_to_tagged(struct sip_msg *m);
 int sip_msg_route(struct sip_msg *m, const struct sip_addr **ap);
 int sip_msg_record_route(struct sip_msg *m, const struct sip_addr **ap);
 int sip_msg_path(struct sip_msg *m, const struct sip_addr **ap);

@@ -293,6 +293,13 @@ int sip_msg_to(struct sip_msg *m, const struct sip_addr **ap)
 	return sip_msg_addr(m, SIP_HDR_TO, ap);
 }
 
+bool sip_msg_to_tagged(struct sip_msg *m)
+{
+	const struct sip_addr *to;
+
+	return !sip_msg_to(m, &to) && sip_pl_isset(&to->tag);
+}
+
 int sip_msg_contact(struct sip_msg *m, const struct sip_addr **ap)
 {
 	return sip_msg_addr(m, SIP_HDR_CONTACT, ap);

@@ -28,6 +28,9 @@ void sip_buf_reset(struct sip_buf *b);
 /** Append bytes / a C string / a slice / one char. */
 void sip_buf_append(struct sip_buf *b, const void *p, size_t len);
 void sip_buf_puts(struct sip_buf *b, const char *s);
+/** @p len more bytes at the end, counted in b->len and NUL-terminated,
+ *  for the caller to fill; NULL (and the sticky error) when out of memory. */
+char *sip_buf_reserve(struct sip_buf *b, size_t len);
 void sip_buf_pl(struct sip_buf *b, struct sip_pl pl);
 void sip_buf_putc(struct sip_buf *b, char c);
 

@@ -51,6 +51,18 @@ void sip_buf_append(struct sip_buf *b, const void *p, size_t len)
 	b->p[b->len] = '\0';
 }
 
+char *sip_buf_reserve(struct sip_buf *b, size_t len)
+{
+	char *d;
+
+	if (grow(b, len))
+		return NULL;
+	d = b->p + b->len;
+	b->len += len;
+	b->p[b->len] = '\0';
+	return d;
+}
+
 void sip_buf_puts(struct sip_buf *b, const char *s)
 {
 	sip_buf_append(b, s, strlen(s));

@@ -325,26 +325,6 @@ int sip_out_body(struct sip_out *o, const char *ctype, struct sip_pl body)
 	return copy_pl(o, body, &o->body);
 }
 
-static void print_start(const struct sip_out *o, struct sip_buf *b)
-{
-	if (o->req) {
-		sip_buf_pl(b, o->method);
-		sip_buf_putc(b, ' ');
-		sip_buf_pl(b, o->ruri);
-		sip_buf_puts(b, " SIP/2.0\r\n");
-	} else {
-		char sc[3] = { (char)('0' + o->scode / 100 % 10),
-			       (char)('0' + o->scode / 10 % 10),
-			       (char)('0' + o->scode % 10) };
-
-		sip_buf_puts(b, "SIP/2.0 ");
-		sip_buf_append(b, sc, sizeof(sc));
-		sip_buf_putc(b, ' ');
-		sip_buf_pl(b, o->reason);
-		sip_buf_puts(b, "\r\n");
-	}
-}
-
 /* Decimal digits of @p v. */
 static size_t ndigits(size_t v)
 {
@@ -415,19 +395,10 @@ void sip_out_write(const struct sip_out *o, char *d)
 
 int sip_out_print(const struct sip_out *o, struct sip_buf *b)
 {
-	print_start(o, b);
-	for (const struct out_hdr *h = o->head; h; h = h->next) {
-		if (h->id == SIP_HDR_CONTENT_LENGTH)
-			continue;
-		sip_buf_puts(b, h->name);
-		sip_buf_puts(b, ": ");
-		sip_buf_pl(b, h->value);
-		sip_buf_puts(b, "\r\n");
-	}
-	sip_buf_puts(b, "Content-Length: ");
-	sip_buf_u32(b, (unsigned long)o->body.len);
-	sip_buf_puts(b, "\r\n\r\n");
-	sip_buf_pl(b, o->body);
+	char *d = sip_buf_reserve(b, sip_out_size(o));
+
+	if (d)
+		sip_out_write(o, d);
 	return sip_buf_err(b);
 }
 

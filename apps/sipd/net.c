@@ -84,23 +84,19 @@ static int peer_of(const struct sipd *sd, const struct sip_txn_dest *d,
 	return 0;
 }
 
-static const char *fmt(const struct sip_tp_addr *a, char buf[SIP_TP_ADDRSTRLEN])
-{
-	return sip_tp_addr_fmt(a, buf);
-}
-
 /* ---- tracing ---- */
 
 static void trace(struct sipd *sd, enum sipd_trace_dir dir,
 		  const struct sip_tp_peer *p, const char *bytes, size_t len)
 {
-	struct sipd_trace_entry e = {
-		.dir = dir, .kind = p->kind, .local = p->local,
-		.peer = p->remote, .bytes = (char *)bytes, .len = len,
-	};
+	struct sipd_trace_entry e;
 
 	if (!sipd_trace_on(sd->trace))
 		return;
+	e = (struct sipd_trace_entry){
+		.dir = dir, .kind = p->kind, .local = p->local,
+		.peer = p->remote, .bytes = (char *)bytes, .len = len,
+	};
 	/* a send on an open connection: show the socket's real ends */
 	if (p->conn && sip_tp_conn_isopen(p->conn)) {
 		e.local = *sip_tp_conn_local(p->conn);
@@ -137,11 +133,11 @@ static void on_server_event(struct sip_txn *t, struct sip_txn_event *ev,
 	case SIP_TXN_EV_TIMEOUT:
 		/* Timer H: our final response to an INVITE was never ACKed */
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "no ACK for final response",
-			 "peer", fmt(&x->src.remote, peer), NULL);
+			 "peer", sip_tp_addr_fmt(&x->src.remote, peer), NULL);
 		break;
 	case SIP_TXN_EV_TRANSPORT_ERROR:
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "transport error on response",
-			 "peer", fmt(&x->src.remote, peer),
+			 "peer", sip_tp_addr_fmt(&x->src.remote, peer),
 			 "error", strerror(ev->err), NULL);
 		break;
 	case SIP_TXN_EV_TERMINATED:
@@ -215,7 +211,7 @@ static void recv_response(struct sipd *sd, struct sip_msg *m,
 	if (sip_msg_check(m)) {
 		sd->stats.bad_responses++;
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "malformed response dropped",
-			 "peer", fmt(&src->remote, peer), "reason", m->err, NULL);
+			 "peer", sip_tp_addr_fmt(&src->remote, peer), "reason", m->err, NULL);
 		sip_msg_free(m);
 		return;
 	}
@@ -230,7 +226,7 @@ static void recv_response(struct sipd *sd, struct sip_msg *m,
 	} else if (err == SIP_TXN_DECLINED) {
 		sd->stats.stray_responses++;
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "stray response dropped",
-			 "peer", fmt(&src->remote, peer), NULL);
+			 "peer", sip_tp_addr_fmt(&src->remote, peer), NULL);
 	} else {
 		sd->stats.bad_responses++;
 	}
@@ -289,7 +285,7 @@ static void recv_request(struct sipd *sd, struct sip_msg *m,
 		 * no dialog here takes it */
 		sd->stats.stray_acks++;
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "stray ACK dropped",
-			 "peer", fmt(&src->remote, peer), NULL);
+			 "peer", sip_tp_addr_fmt(&src->remote, peer), NULL);
 	} else if (err == EBADMSG) {
 		sipd_core_stateless(sd, m, src);
 	} else {
@@ -338,7 +334,7 @@ int sipd_net_send(struct sipd *sd, const struct sip_tp_peer *dst,
 		sd->stats.send_errors++;
 		sipd_log(&sd->log, SIPD_LOG_DEBUG, "send failed",
 			 "transport", sip_tp_kind_name(dst->kind),
-			 "peer", fmt(&dst->remote, peer), "error", strerror(err),
+			 "peer", sip_tp_addr_fmt(&dst->remote, peer), "error", strerror(err),
 			 NULL);
 		return err;
 	}
@@ -369,7 +365,7 @@ void sipd_net_tp_error(void *arg, int err, const struct sip_tp_peer *dst)
 	sd->stats.send_errors++;
 	sipd_log(&sd->log, SIPD_LOG_DEBUG, "send failed later",
 		 "transport", sip_tp_kind_name(dst->kind),
-		 "peer", fmt(&dst->remote, peer), "error", strerror(err), NULL);
+		 "peer", sip_tp_addr_fmt(&dst->remote, peer), "error", strerror(err), NULL);
 	/* transactions sending to that address... */
 	dest_of(sd, dst, &d);
 	d.conn = NULL;
@@ -415,7 +411,7 @@ static int listen_one(struct sipd *sd, const struct sipd_listen *l)
 	sd->nlsn++;
 	sipd_log(&sd->log, SIPD_LOG_INFO, "listening",
 		 "transport", sipd_transport_name(l->transport),
-		 "address", fmt(&n->addr, where), NULL);
+		 "address", sip_tp_addr_fmt(&n->addr, where), NULL);
 	return 0;
 }
 

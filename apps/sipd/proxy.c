@@ -230,25 +230,8 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	struct ptarget *t = &c->t[c->resolving];
 	struct sipd *sd = c->sd;
 
-	/* the first address we have a listener of its family for */
-	for (struct addrinfo *ai = status ? NULL : res; ai && sd->proxy && !t->ok;
-	     ai = ai->ai_next) {
-		uint16_t port = ntohs(((struct sockaddr_in *)&t->dst.addr)->sin_port);
-		struct sip_tp_addr a;
-		unsigned iface;
-
-		if (sip_tp_addr_set(&a, ai->ai_addr))
-			continue;
-		iface = px_iface_for(sd, t->dst.transport == SIP_TXN_TCP ?
-				  SIP_TP_TCP : SIP_TP_UDP, sip_tp_addr_af(&a));
-		if (!iface)
-			continue;
-		sip_tp_addr_set_port(&a, port);
-		memcpy(&t->dst.addr, &a.u.ss, a.len);
-		t->dst.addrlen = a.len;
-		t->dst.iface = iface;
-		t->ok = true;
-	}
+	if (!status && sd->proxy && !t->ok)
+		t->ok = px_dest_from_ai(sd, res, &t->dst);
 	uv_freeaddrinfo(res);
 	if (!c->sd->proxy) {
 		sip_mem_deref(c);
@@ -648,25 +631,9 @@ static void on_ack_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *
 
 	if (sd->proxy && !status &&
 	    ack_target(sd, a->m, &r, &t, host, sizeof(host)) == ENOENT) {
-		uint16_t port = ntohs(((struct sockaddr_in *)&t.dst.addr)->sin_port);
-
 		sipd_clock_sync(&sd->clock, &sd->loop);
-		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-			struct sip_tp_addr ad;
-
-			if (sip_tp_addr_set(&ad, ai->ai_addr))
-				continue;
-			t.dst.iface = px_iface_for(sd, t.dst.transport == SIP_TXN_TCP ?
-						   SIP_TP_TCP : SIP_TP_UDP,
-						   sip_tp_addr_af(&ad));
-			if (!t.dst.iface)
-				continue;
-			sip_tp_addr_set_port(&ad, port);
-			memcpy(&t.dst.addr, &ad.u.ss, ad.len);
-			t.dst.addrlen = ad.len;
+		if (px_dest_from_ai(sd, res, &t.dst))
 			(void)stateless_send(sd, a->m, &a->src, &t, &r);
-			break;
-		}
 	}
 	uv_freeaddrinfo(res);
 	sip_msg_free(a->m);

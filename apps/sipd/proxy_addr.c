@@ -24,6 +24,31 @@ unsigned px_iface_for(const struct sipd *sd, enum sip_tp_kind kind, int af)
 	return 0;
 }
 
+bool px_dest_from_ai(const struct sipd *sd, const struct addrinfo *res,
+		     struct sip_txn_dest *dst)
+{
+	/* the port was parked in the address while the name was looked up */
+	uint16_t port = ntohs(((const struct sockaddr_in *)&dst->addr)->sin_port);
+	enum sip_tp_kind kind = dst->transport == SIP_TXN_TCP ? SIP_TP_TCP : SIP_TP_UDP;
+
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		struct sip_tp_addr a;
+		unsigned iface;
+
+		if (sip_tp_addr_set(&a, ai->ai_addr))
+			continue;
+		iface = px_iface_for(sd, kind, sip_tp_addr_af(&a));
+		if (!iface)
+			continue;
+		sip_tp_addr_set_port(&a, port);
+		memcpy(&dst->addr, &a.u.ss, a.len);
+		dst->addrlen = a.len;
+		dst->iface = iface;
+		return true;
+	}
+	return false;
+}
+
 int px_local_h(void *arg, const struct sip_txn_dest *dst, struct sip_buf *b)
 {
 	struct sipd *sd = arg;

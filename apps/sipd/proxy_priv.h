@@ -35,6 +35,8 @@ struct ptarget {
 };
 
 /* One request between its arrival and its hand-over to the core. */
+struct addrinfo;
+
 struct pctx {
 	struct sipd *sd;
 	struct sipd_held h;          /* the request, its transaction, source */
@@ -68,6 +70,12 @@ void px_route_request(struct pctx *c);
 
 /** The listener of @p kind and family @p af: index + 1, 0 if none. */
 unsigned px_iface_for(const struct sipd *sd, enum sip_tp_kind kind, int af);
+
+/** After a name lookup: the first address of @p res we have a listener
+ *  of its family for, into @p dst (whose port was parked in its address);
+ *  false when there is none. */
+bool px_dest_from_ai(const struct sipd *sd, const struct addrinfo *res,
+		     struct sip_txn_dest *dst);
 
 /** sip_proxy_local_h: "host:port" of the interface of @p dst. */
 int px_local_h(void *arg, const struct sip_txn_dest *dst, struct sip_buf *b);
